@@ -1,0 +1,48 @@
+package dev.vault.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Shared plumbing for vault's commands: output streams, environment, common options. */
+public abstract class BaseCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    @Mixin
+    protected CommonOptions common;
+
+    protected PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    protected VaultCli root() {
+        return (VaultCli) spec.root().userObject();
+    }
+
+    protected Map<String, String> env() {
+        return root().env();
+    }
+
+    protected boolean json() {
+        return common.json;
+    }
+
+    protected boolean verbose() {
+        return common.verbose;
+    }
+
+    /** The -C directory if given, else the current directory (callers find the enclosing workspace). */
+    protected Path startDir() {
+        Path p = common.workspace != null ? common.workspace : Path.of("");
+        return p.toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.vault.cli;
+
+import dev.vault.engine.ExitCodes;
+import dev.vault.engine.VaultException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vault} command: parses arguments, runs one subcommand and maps its outcome to an exit
+ * code from {@link ExitCodes}. Errors are one line on stderr; stack traces only with --verbose.
+ */
+@Command(
+        name = "vault",
+        mixinStandardHelpOptions = true,
+        versionProvider = VaultCli.Version.class,
+        description = "Keeps your work identical on all your computers and safe on the drives around them.",
+        subcommands = {
+            CommandLine.HelpCommand.class,
+        })
+public final class VaultCli implements Runnable {
+    private final Map<String, String> env;
+    private final PrintStream rawOut;
+
+    VaultCli(Map<String, String> env, PrintStream rawOut) {
+        this.env = env;
+        this.rawOut = rawOut;
+    }
+
+    /** Environment variables as this invocation sees them (tests pass their own map). */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Standard output as a byte stream, for commands that write binary data or need flushing control. */
+    public PrintStream rawOut() {
+        return rawOut;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "Missing command: try 'vault --help'.");
+    }
+
+    /** Runs vault with the given arguments and streams; returns the exit code instead of exiting. */
+    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        CommandLine cl = commandLine(args, out, err, env);
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new VaultCli(env, out));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter e = commandLine.getErr();
+            int code = exitCodeOf(ex);
+            e.println("vault: " + describe(ex));
+            if (verbose) {
+                ex.printStackTrace(e);
+            } else if (code == ExitCodes.FAILURE && !(ex instanceof VaultException)) {
+                e.println("vault: run again with --verbose for details.");
+            }
+            e.flush();
+            return code;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter e = ex.getCommandLine().getErr();
+            e.println("vault: " + ex.getMessage());
+            e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            e.flush();
+            return ExitCodes.USAGE;
+        });
+        return cl;
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        if (ex instanceof VaultException) {
+            return ((VaultException) ex).exitCode();
+        }
+        if (ex instanceof InterruptedException) {
+            return ExitCodes.INTERRUPTED;
+        }
+        if (ex instanceof CommandLine.ParameterException) {
+            return ExitCodes.USAGE;
+        }
+        return ExitCodes.FAILURE;
+    }
+
+    static String describe(Throwable ex) {
+        if (ex instanceof VaultException) {
+            return ex.getMessage();
+        }
+        if (ex instanceof InterruptedException) {
+            return "interrupted.";
+        }
+        String msg = ex.getMessage();
+        String kind = ex.getClass().getSimpleName();
+        return "unexpected error (" + kind + ")" + (msg == null ? "." : ": " + msg);
+    }
+
+    /** Version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = VaultCli.class.getPackage().getImplementationVersion();
+            return new String[] {"vault " + (v == null ? "dev" : v)};
+        }
+    }
+}
