@@ -32,7 +32,7 @@ public final class VaultCli implements Runnable {
         this.rawOut = rawOut;
     }
 
-    /** Environment variables as this invocation sees them (tests pass their own map). */
+    /** Environment variables as this invocation sees them (tests pass their own map; see VaultHome). */
     public Map<String, String> env() {
         return env;
     }
