@@ -38,8 +38,29 @@ public final class DaemonCore {
     private Instant notBefore = Instant.MIN;
     private volatile String doing = "idle";
     private volatile long rounds;
+    private final Listener events;
+
+    /** Hears what the daemon did (for the log) and when its state changed (for the status file). */
+    public interface Listener {
+        void event(String line);
+
+        void stateChanged();
+    }
 
     public DaemonCore(Clock clock, Settings settings, DaemonActions actions) {
+        this(clock, settings, actions, new Listener() {
+            @Override
+            public void event(String line) {
+            }
+
+            @Override
+            public void stateChanged() {
+            }
+        });
+    }
+
+    public DaemonCore(Clock clock, Settings settings, DaemonActions actions, Listener events) {
+        this.events = events;
         this.clock = clock;
         this.settings = settings;
         this.actions = actions;
@@ -75,14 +96,14 @@ public final class DaemonCore {
         if (syncReason == null && !now.isBefore(nextHubCheck)) {
             nextHubCheck = now.plus(settings.hubCheck);
             if (!now.isBefore(notBefore)) {
-                doing = "checking the hub";
+                setDoing("checking the hub");
                 try {
                     if (actions.hubChanged()) {
                         syncReason = "hub changed";
                     }
                     errors.remove("hub");
                 } catch (Exception e) {
-                    errors.put("hub", message(e));
+                    fail("hub", e);
                 }
             }
         }
@@ -90,16 +111,19 @@ public final class DaemonCore {
             runSync(syncReason);
         }
         if (!clock.instant().isBefore(nextVolumeCheck)) {
-            doing = "checking targets";
+            setDoing("checking targets");
             try {
-                actions.runDueTargets();
+                String did = actions.runDueTargets();
                 errors.remove("targets");
+                if (did != null) {
+                    events.event("targets: " + did);
+                }
             } catch (Exception e) {
-                errors.put("targets", message(e));
+                fail("targets", e);
             }
             nextVolumeCheck = clock.instant().plus(settings.volumeCheck);
         }
-        doing = "idle";
+        setDoing("idle");
         return nextDue();
     }
 
@@ -110,13 +134,14 @@ public final class DaemonCore {
             firstChange = null;
             lastChange = null;
         }
-        doing = "syncing (" + reason + ")";
+        setDoing("syncing (" + reason + ")");
         try {
-            actions.sync(reason);
+            String summary = actions.sync(reason);
+            events.event("sync (" + reason + "): " + summary);
             errors.remove("sync");
             notBefore = Instant.MIN;
         } catch (Exception e) {
-            errors.put("sync", message(e));
+            fail("sync", e);
             notBefore = clock.instant().plus(settings.retryAfterFailure);
             synchronized (this) {
                 // The failed round did not save the changes: keep them pending for the retry.
@@ -128,6 +153,18 @@ public final class DaemonCore {
         }
         rounds++;
         nextIntervalSync = clock.instant().plus(settings.interval);
+    }
+
+    private void setDoing(String what) {
+        if (!what.equals(doing)) {
+            doing = what;
+            events.stateChanged();
+        }
+    }
+
+    private void fail(String part, Exception e) {
+        errors.put(part, message(e));
+        events.event(part + " failed: " + message(e));
     }
 
     private synchronized Instant nextDue() {

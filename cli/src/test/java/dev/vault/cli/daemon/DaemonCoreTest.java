@@ -48,11 +48,12 @@ class DaemonCoreTest {
         RuntimeException targetFailure;
 
         @Override
-        public void sync(String reason) {
+        public String sync(String reason) {
             syncs.add(reason);
             if (syncFailure != null) {
                 throw syncFailure;
             }
+            return "up to date";
         }
 
         @Override
@@ -66,11 +67,12 @@ class DaemonCoreTest {
         }
 
         @Override
-        public void runDueTargets() {
+        public String runDueTargets() {
             targetPasses++;
             if (targetFailure != null) {
                 throw targetFailure;
             }
+            return null;
         }
     }
 
