@@ -13,6 +13,9 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
 
 /** What {@code vault status} reports: computed live from the workspace, its status file and the hub. */
 public final class WorkspaceStatus {
@@ -101,6 +104,16 @@ public final class WorkspaceStatus {
                 r.hubReachable = true;
                 ObjectId hubHead = refs.branch(ws.branch());
                 r.hubHasNewChanges = hubHead != null && !hubHead.equals(tracking) && !hubHead.equals(headId);
+                if (r.hubHasNewChanges) {
+                    // fetch objects only (no working-tree change) so "other computers" reflects the hub now
+                    String ref = Constants.R_HEADS + ws.branch();
+                    try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+                        t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + ref + ":" + Constants.R_REMOTES + "origin/" + ws.branch())));
+                        tracking = repo.resolve(Constants.R_REMOTES + "origin/" + ws.branch());
+                    } catch (IOException | RuntimeException e) {
+                        // history of other computers stays as last seen
+                    }
+                }
             } catch (Hub.UnreachableException e) {
                 r.hubReachable = false;
                 r.hubProblem = e.getMessage();
