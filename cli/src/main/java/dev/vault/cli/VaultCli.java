@@ -22,6 +22,13 @@ import picocli.CommandLine.Command;
         description = "Keeps your work identical on all your computers and safe on the drives around them.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            InitCommand.class,
+            JoinCommand.class,
+            SyncCommand.class,
+            StatusCommand.class,
+            LogCommand.class,
+            ConflictsCommand.class,
+            DemoCommand.class,
             ServiceCommand.class,
         })
 public final class VaultCli implements Runnable {
