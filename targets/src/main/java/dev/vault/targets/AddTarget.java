@@ -69,7 +69,9 @@ public final class AddTarget {
         if (o.kind() != TargetKind.CLOUD && !Files.isDirectory(dir)) {
             // A usb/nas folder inside a volume that is not mounted would land on the computer's own disk.
             Path parent = dir.getParent();
-            if (parent == null || !Files.isDirectory(parent)) {
+            boolean insideMountedDrive = volume.isPresent() && volume.get().mount().getNameCount() > 0
+                    && Files.isDirectory(volume.get().mount());
+            if (!insideMountedDrive && (parent == null || !Files.isDirectory(parent))) {
                 throw new VaultException(ExitCodes.USAGE, "neither " + dir + " nor its parent folder exists; plug in the"
                         + " drive or mount the share, then add target '" + o.name() + "' again");
             }

@@ -80,7 +80,7 @@ public final class BundleWriter implements Closeable {
     }
 
     public void addDirectory(String name, FileTime mtime, int mode) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, false);
+        TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
         e.setMode(040000 | (mode & 07777));
         e.setLastModifiedTime(mtime);
         tar.putArchiveEntry(e);
@@ -89,7 +89,7 @@ public final class BundleWriter implements Closeable {
 
     /** Adds a regular file of exactly {@code size} bytes read from {@code content}. */
     public void addFile(String name, long size, FileTime mtime, int mode, InputStream content) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, false);
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
         e.setMode(0100000 | (mode & 07777));
         e.setSize(size);
         e.setLastModifiedTime(mtime);
@@ -111,10 +111,16 @@ public final class BundleWriter implements Closeable {
     }
 
     public void addSymlink(String name, String target, FileTime mtime) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, false);
+        TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
         e.setLinkName(target);
         e.setMode(0120777);
         e.setLastModifiedTime(mtime);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+    }
+
+    /** Adds an entry exactly as given, with no content (tests write entries vault never writes). */
+    void addRaw(TarArchiveEntry e) throws IOException {
         tar.putArchiveEntry(e);
         tar.closeArchiveEntry();
     }
