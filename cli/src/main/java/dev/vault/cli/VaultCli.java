@@ -22,6 +22,10 @@ import picocli.CommandLine.Command;
         description = "Keeps your work identical on all your computers and safe on the drives around them.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            VolumesCommand.class,
+            TargetCommand.class,
+            ExportCommand.class,
+            RestoreBundleCommand.class,
         })
 public final class VaultCli implements Runnable {
     private final Map<String, String> env;

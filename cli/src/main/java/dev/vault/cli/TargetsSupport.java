@@ -1,0 +1,92 @@
+package dev.vault.cli;
+
+import dev.vault.engine.ExitCodes;
+import dev.vault.engine.VaultException;
+import dev.vault.engine.config.VaultHome;
+import dev.vault.targets.TargetRegistry;
+import dev.vault.targets.volume.OshiVolumeSource;
+import dev.vault.targets.volume.VolumeSource;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** What the target, volume, run-due and bundle commands share: the registry, the volumes, passwords, times. */
+final class TargetsSupport {
+    private static VolumeSource volumes;
+
+    private TargetsSupport() {
+    }
+
+    /** The real mounted volumes (OSHI), created once per process. */
+    static synchronized VolumeSource volumes() {
+        if (volumes == null) {
+            volumes = new OshiVolumeSource();
+        }
+        return volumes;
+    }
+
+    static Path home(Map<String, String> env) {
+        return VaultHome.resolve(env);
+    }
+
+    static TargetRegistry registry(Map<String, String> env) {
+        return TargetRegistry.load(home(env));
+    }
+
+    /**
+     * The password from {@code --password-file}, else {@code VAULT_PASSWORD}, else a terminal prompt
+     * (twice when {@code confirm}); null when none can be had.
+     */
+    static char[] password(Map<String, String> env, Path passwordFile, String prompt, boolean confirm) {
+        if (passwordFile != null) {
+            try {
+                String s = Files.readString(passwordFile, StandardCharsets.UTF_8);
+                int nl = s.indexOf('\n');
+                String pw = (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "");
+                if (pw.isEmpty()) {
+                    throw new VaultException(ExitCodes.USAGE, "password file " + passwordFile + " is empty; write the password on its first line");
+                }
+                return pw.toCharArray();
+            } catch (IOException e) {
+                throw new VaultException(ExitCodes.USAGE, "cannot read password file " + passwordFile + ": " + e.getMessage());
+            }
+        }
+        String v = env.get("VAULT_PASSWORD");
+        if (v != null && !v.isEmpty()) {
+            return v.toCharArray();
+        }
+        Console c = System.console();
+        if (c == null) {
+            return null;
+        }
+        char[] pw = c.readPassword("%s: ", prompt);
+        if (pw == null || pw.length == 0) {
+            return null;
+        }
+        if (confirm) {
+            char[] again = c.readPassword("Repeat it: ");
+            if (again == null || !java.util.Arrays.equals(pw, again)) {
+                throw new VaultException(ExitCodes.USAGE, "the two passwords differ; nothing was written");
+            }
+        }
+        return pw;
+    }
+
+    /**
+     * The repository check that {@code vault target check} adds after its own checks; null while
+     * the backup repository is not wired in (the marker, writability and free space are still checked).
+     */
+    static dev.vault.targets.CheckTarget.RepositoryCheck repositoryCheck(Map<String, String> env, Path passwordFile) {
+        return null;
+    }
+
+    static String when(Instant t) {
+        return t == null ? "never" : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault()).format(t);
+    }
+}
