@@ -32,9 +32,9 @@ public final class KeyFile {
     /** What the JSON holds. */
     public static final class Json {
         int version = 1;
-        String created;
-        String host;
-        String user;
+        public String created;
+        public String host;
+        public String user;
         String kdf = "scrypt";
         int n;
         int r;
