@@ -64,6 +64,9 @@ public final class TargetCommand implements Runnable {
         @Option(names = "--no-encrypt", description = "Store the backups unencrypted (refused for cloud targets).")
         boolean noEncrypt;
 
+        @Option(names = "--source", paramLabel = "<dir>", description = "Folder to back up to this target (default: the workspace, see -C).")
+        Path source;
+
         @Override
         public Integer call() {
             TargetKind k;
@@ -77,7 +80,8 @@ public final class TargetCommand implements Runnable {
                 throw new VaultException(ExitCodes.USAGE, e.getMessage());
             }
             AddTarget.Result r = new AddTarget(TargetsSupport.registry(env()), TargetsSupport.volumes(), Clock.systemDefaultZone())
-                    .call(new AddTarget.Options(name, k, path, schedule, age, keep, noEncrypt));
+                    .call(new AddTarget.Options(name, k, path, schedule, age, keep, noEncrypt,
+                            source != null ? source : startDir()));
             Target t = r.target();
             if (json()) {
                 JsonObject o = toJson(t, null, null);
@@ -86,6 +90,7 @@ public final class TargetCommand implements Runnable {
             } else {
                 out().println("Added " + t.kind().id() + " target '" + t.name() + "' at " + t.path()
                         + (r.adopted() ? " (it already held this target's marker; its backups are kept)" : ""));
+                out().println("  backs up " + t.source());
                 out().println("  schedule " + t.schedule().text() + ", keep " + t.keep().text() + ", "
                         + (t.encrypt() ? "encrypted" : "NOT encrypted")
                         + (r.volume() == null ? "" : ", on volume " + r.volume().mount()

@@ -78,12 +78,16 @@ final class TargetsSupport {
         return pw;
     }
 
-    /**
-     * The repository check that {@code vault target check} adds after its own checks; null while
-     * the backup repository is not wired in (the marker, writability and free space are still checked).
-     */
+    /** The repository check that {@code vault target check} adds after the marker, writability and space checks. */
     static dev.vault.targets.CheckTarget.RepositoryCheck repositoryCheck(Map<String, String> env, Path passwordFile) {
-        return null;
+        dev.vault.targets.run.EngineRunner runner = new dev.vault.targets.run.EngineRunner(
+                () -> password(env, passwordFile, "Repository password", false), java.time.Clock.systemDefaultZone());
+        return loc -> {
+            if (!java.nio.file.Files.exists(loc.repository().resolve("config"))) {
+                return "no repository yet: the first run creates it";
+            }
+            return runner.check(loc);
+        };
     }
 
     static String when(Instant t) {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             TargetCommand.class,
             ExportCommand.class,
             RestoreBundleCommand.class,
+            RunDueCommand.class,
         })
 public final class VaultCli implements Runnable {
     private final Map<String, String> env;

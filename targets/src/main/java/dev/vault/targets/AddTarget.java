@@ -21,7 +21,12 @@ import java.util.UUID;
 public final class AddTarget {
     /** What the user asked for; null fields take the kind's defaults. */
     public record Options(String name, TargetKind kind, Path path, String schedule, Duration minAge, String keep,
-            boolean noEncrypt) {
+            boolean noEncrypt, Path source) {
+        /** Options without a source folder (set it later in the file). */
+        public Options(String name, TargetKind kind, Path path, String schedule, Duration minAge, String keep,
+                boolean noEncrypt) {
+            this(name, kind, path, schedule, minAge, keep, noEncrypt, null);
+        }
     }
 
     /** What was registered, and whether an existing marker was adopted. */
@@ -95,7 +100,12 @@ public final class AddTarget {
             id = UUID.randomUUID().toString();
         }
         String volumePath = volume.map(v -> relative(v, dir)).orElse(null);
-        Target t = new Target(o.name(), id, o.kind(), dir, volumePath, schedule, keep, !o.noEncrypt(), clock.instant());
+        Path source = o.source() == null ? null : o.source().toAbsolutePath().normalize();
+        if (source != null && !Files.isDirectory(source)) {
+            throw new VaultException(ExitCodes.USAGE, "source " + source + " of target '" + o.name() + "' is not a folder;"
+                    + " give the folder to back up with --source");
+        }
+        Target t = new Target(o.name(), id, o.kind(), dir, volumePath, schedule, keep, !o.noEncrypt(), clock.instant(), source);
         if (existing.isEmpty()) {
             TargetMarker.write(dir, id, o.name(), o.kind(), clock.instant());
         }

@@ -18,7 +18,8 @@ import java.time.Instant;
  * @param keep which snapshots survive after each successful run
  * @param encrypt whether its repository is encrypted (always true for cloud)
  * @param added when it was registered
+ * @param source the folder backed up to this target (the workspace), or null if not set
  */
 public record Target(String name, String id, TargetKind kind, Path path, String volumePath, SchedulePolicy schedule,
-        Retention keep, boolean encrypt, Instant added) {
+        Retention keep, boolean encrypt, Instant added, Path source) {
 }

@@ -103,7 +103,8 @@ public final class TargetRegistry {
             });
         }
         Instant added = s.typed("added", Instant.EPOCH, Instant::parse);
-        return new Target(name, id, kind, path, s.get("volume-path").orElse(null), schedule, keep, encrypt, added);
+        Path source = s.typed("source", null, Path::of);
+        return new Target(name, id, kind, path, s.get("volume-path").orElse(null), schedule, keep, encrypt, added, source);
     }
 
     /** Adds or replaces the section for {@code t} and saves the file. */
@@ -125,6 +126,9 @@ public final class TargetRegistry {
         s.set("keep", t.keep().text());
         s.set("encrypt", Boolean.toString(t.encrypt()));
         s.set("added", t.added().toString());
+        if (t.source() != null) {
+            s.set("source", t.source().toString());
+        }
         config.save();
     }
 
