@@ -22,6 +22,19 @@ import picocli.CommandLine.Command;
         description = "Keeps your work identical on all your computers and safe on the drives around them.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            // backup repository (issue 3)
+            RepoCommand.class,
+            BackupCommand.class,
+            SnapshotsCommand.class,
+            LsCommand.class,
+            DiffCommand.class,
+            RestoreCommand.class,
+            CheckCommand.class,
+            ForgetCommand.class,
+            PruneCommand.class,
+            KeyCommand.class,
+            UnlockCommand.class,
+            // targets and replication (issue 4)
             VolumesCommand.class,
             TargetCommand.class,
             ExportCommand.class,

@@ -169,6 +169,16 @@ public final class Repository implements Closeable {
                 + " (no key file opens with it); try again or use another password.");
     }
 
+    /** The repository id from the config, or null when there is no readable config (open() then explains). */
+    public static String peekId(Storage storage) {
+        try {
+            RepoConfig cfg = GSON.fromJson(new String(storage.read(Handle.config()), StandardCharsets.UTF_8), RepoConfig.class);
+            return cfg != null && cfg.id != null && cfg.id.matches("[0-9a-f]{16,64}") ? cfg.id : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     public Storage storage() {
         return storage;
     }

@@ -3,7 +3,10 @@ package dev.vault.engine.repo.storage;
 import java.io.IOException;
 import java.util.List;
 
-/** Wraps a storage so that any write or delete fails: what read-only commands (snapshots, ls, restore) get. */
+/**
+ * Wraps a storage so that any write or delete fails, except of lock files (a reader still announces
+ * itself so that prune waits): what read-only commands (snapshots, ls, restore, check) get.
+ */
 public final class ReadOnlyStorage implements Storage {
     private final Storage inner;
 
@@ -43,12 +46,25 @@ public final class ReadOnlyStorage implements Storage {
 
     @Override
     public void write(Handle h, byte[] data) throws IOException {
+        if (h.type() == FileType.LOCK) {
+            inner.write(h, data);
+            return;
+        }
         throw new IOException("repository " + inner.location() + " is open read-only; cannot write " + h);
     }
 
     @Override
     public void delete(Handle h) throws IOException {
+        if (h.type() == FileType.LOCK) {
+            inner.delete(h);
+            return;
+        }
         throw new IOException("repository " + inner.location() + " is open read-only; cannot delete " + h);
+    }
+
+    @Override
+    public java.io.Closeable holdLiveness(Handle h) throws IOException {
+        return inner.holdLiveness(h);
     }
 
     @Override
