@@ -35,8 +35,21 @@ public final class BackupCommand extends BaseCommand {
     @Option(names = "--no-parent", description = "Read every file, even ones unchanged since the last snapshot.")
     boolean noParent;
 
+    @Option(names = "--all", description = "Back up to every connected target (each its own source), due or not.")
+    boolean allTargets;
+
     @Override
     public Integer call() throws Exception {
+        if (repoOptions.target != null || allTargets) {
+            // targets: marker check, retention, run record and "safe to unplug", as run-due does
+            if (!sources.isEmpty() || repoOptions.repo != null || (allTargets && repoOptions.target != null)) {
+                throw new dev.vault.engine.VaultException(ExitCodes.USAGE, "--target and --all back up each target's own"
+                        + " source; drop the source folders and --repo (or use one of --target, --all).");
+            }
+            java.util.Set<String> only = allTargets ? java.util.Set.of() : java.util.Set.of(repoOptions.target);
+            return RunDueCommand.print(this, RunDueCommand.pass(env(), repoOptions.passwordFile,
+                    new dev.vault.targets.schedule.Scheduler.Options(only, true, false)));
+        }
         Backup.Options o = new Backup.Options();
         if (sources.isEmpty()) {
             o.sources.add(workspaceRoot(startDir()));

@@ -23,12 +23,22 @@ public final class RepoOptions {
             description = "Backup repository folder (default: $VAULT_REPOSITORY).")
     Path repo;
 
+    @Option(names = "--target", paramLabel = "<name>",
+            description = "Use the repository of this registered target, wherever its drive is mounted now (see 'vault target list').")
+    String target;
+
     @Option(names = "--password-file", paramLabel = "<file>",
             description = "Read the repository password from the first line of this file (default: $VAULT_PASSWORD, else ask).")
     Path passwordFile;
 
     /** The repository location the user chose, or a usage error saying how to choose one. */
     public Path location(Map<String, String> env) {
+        if (target != null) {
+            if (repo != null) {
+                throw new VaultException(ExitCodes.USAGE, "give either --repo or --target, not both.");
+            }
+            return TargetsSupport.repositoryOf(env, target);
+        }
         if (repo != null) {
             return repo.toAbsolutePath().normalize();
         }
@@ -49,6 +59,10 @@ public final class RepoOptions {
         Map<String, String> env = cmd.env();
         Path loc = location(env);
         Storage s = new LocalStorage(loc);
+        if (target != null) {
+            // writes stop as soon as the target's marker is gone (drive pulled): see MarkedStorage
+            s = new dev.vault.targets.run.MarkedStorage(s, loc, TargetsSupport.registry(env).get(target));
+        }
         String id = Repository.peekId(s);
         if (id != null) {
             s = new CachingStorage(s, VaultHome.cache(env).resolve("repos").resolve(id));

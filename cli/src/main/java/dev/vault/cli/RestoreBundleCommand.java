@@ -23,7 +23,7 @@ public final class RestoreBundleCommand extends BaseCommand {
     @Option(names = "--to", required = true, paramLabel = "<dir>", description = "Folder to restore into (new or empty).")
     Path to;
 
-    @Option(names = "--password-file", paramLabel = "<file>", description = "Read the bundle password from this file.")
+    @Option(names = "--password-file", paramLabel = "<file>", description = "Read the bundle password from the first line of this file (default: $VAULT_PASSWORD, else ask).")
     Path passwordFile;
 
     @Override

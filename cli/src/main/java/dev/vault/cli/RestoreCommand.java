@@ -13,14 +13,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vault restore <snapshot|latest> --to <dir> [--path <sub>]...}. */
+/** {@code vault restore <snapshot|latest> --to <dir> [--path <sub>]...}, or {@code vault restore --bundle <file> --to <dir>}. */
 @Command(name = "restore", description = "Restore a snapshot (or parts of it) into a folder; every chunk is verified.")
 public final class RestoreCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;
 
-    @Parameters(index = "0", paramLabel = "<snapshot>", description = "Snapshot id (or a unique prefix), or 'latest'.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<snapshot>", description = "Snapshot id (or a unique prefix), or 'latest'.")
     String snapshot;
+
+    @Option(names = "--bundle", paramLabel = "<file>", description = "Restore an export bundle (from 'vault export') instead of a snapshot.")
+    Path bundle;
 
     @Option(names = "--to", required = true, paramLabel = "<dir>", description = "Destination folder (created if missing).")
     Path to;
@@ -30,6 +33,18 @@ public final class RestoreCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
+        if (bundle != null) {
+            if (snapshot != null || repoOptions.repo != null || repoOptions.target != null || !paths.isEmpty()) {
+                throw new dev.vault.engine.VaultException(ExitCodes.USAGE, "--bundle restores a whole bundle file;"
+                        + " drop the snapshot, --repo, --target and --path.");
+            }
+            return RestoreBundleCommand.restore(this, startDir().resolve(bundle).normalize(), startDir().resolve(to).normalize(),
+                    repoOptions.passwordFile);
+        }
+        if (snapshot == null) {
+            throw new dev.vault.engine.VaultException(ExitCodes.USAGE, "name the snapshot to restore (an id or 'latest'),"
+                    + " or give --bundle <file>.");
+        }
         Repository repo = repoOptions.open(this, true);
         Restore.Options o = new Restore.Options();
         o.snapshot = snapshot;

@@ -44,38 +44,7 @@ final class TargetsSupport {
      * (twice when {@code confirm}); null when none can be had.
      */
     static char[] password(Map<String, String> env, Path passwordFile, String prompt, boolean confirm) {
-        if (passwordFile != null) {
-            try {
-                String s = Files.readString(passwordFile, StandardCharsets.UTF_8);
-                int nl = s.indexOf('\n');
-                String pw = (nl >= 0 ? s.substring(0, nl) : s).replace("\r", "");
-                if (pw.isEmpty()) {
-                    throw new VaultException(ExitCodes.USAGE, "password file " + passwordFile + " is empty; write the password on its first line");
-                }
-                return pw.toCharArray();
-            } catch (IOException e) {
-                throw new VaultException(ExitCodes.USAGE, "cannot read password file " + passwordFile + ": " + e.getMessage());
-            }
-        }
-        String v = env.get("VAULT_PASSWORD");
-        if (v != null && !v.isEmpty()) {
-            return v.toCharArray();
-        }
-        Console c = System.console();
-        if (c == null) {
-            return null;
-        }
-        char[] pw = c.readPassword("%s: ", prompt);
-        if (pw == null || pw.length == 0) {
-            return null;
-        }
-        if (confirm) {
-            char[] again = c.readPassword("Repeat it: ");
-            if (again == null || !java.util.Arrays.equals(pw, again)) {
-                throw new VaultException(ExitCodes.USAGE, "the two passwords differ; nothing was written");
-            }
-        }
-        return pw;
+        return Passwords.read(env, passwordFile, "VAULT_PASSWORD", prompt + ": ", confirm);
     }
 
     /** The repository check that {@code vault target check} adds after the marker, writability and space checks. */
@@ -88,6 +57,16 @@ final class TargetsSupport {
             }
             return runner.check(loc);
         };
+    }
+
+    /** The repository folder of target {@code name} where it is connected now; exit 10 ("waiting for ...") if it is not. */
+    static Path repositoryOf(Map<String, String> env, String name) {
+        dev.vault.targets.Target t = registry(env).get(name);
+        dev.vault.targets.TargetLocation l = new dev.vault.targets.TargetLocator(volumes()).locate(t);
+        if (!l.connected()) {
+            throw new VaultException(ExitCodes.NO_REPOSITORY, l.describe());
+        }
+        return l.repository();
     }
 
     static String when(Instant t) {

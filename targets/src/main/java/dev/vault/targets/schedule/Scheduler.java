@@ -75,11 +75,15 @@ public final class Scheduler {
             boolean safeToUnplug, int exitCode) {
     }
 
-    /** Every target's report; the exit code is the first failure's, or OK. */
+    /**
+     * Every target's report. The exit code is the first failure's; else 10 if a target asked for by
+     * name is not connected; else OK (a target merely waiting during a due pass is not an error).
+     */
     public record PassResult(List<Report> reports) {
         public int exitCode() {
             return reports.stream().filter(r -> r.action == Action.FAILED).map(Report::exitCode).findFirst()
-                    .orElse(ExitCodes.OK);
+                    .orElse(reports.stream().map(Report::exitCode).filter(c -> c != ExitCodes.OK).findFirst()
+                            .orElse(ExitCodes.OK));
         }
     }
 
