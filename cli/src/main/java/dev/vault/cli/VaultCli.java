@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         description = "Keeps your work identical on all your computers and safe on the drives around them.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            // sync (issue 2)
             InitCommand.class,
             JoinCommand.class,
             SyncCommand.class,
@@ -30,6 +31,24 @@ import picocli.CommandLine.Command;
             ConflictsCommand.class,
             DemoCommand.class,
             ServiceCommand.class,
+            // backup repository (issue 3)
+            RepoCommand.class,
+            BackupCommand.class,
+            SnapshotsCommand.class,
+            LsCommand.class,
+            DiffCommand.class,
+            RestoreCommand.class,
+            CheckCommand.class,
+            ForgetCommand.class,
+            PruneCommand.class,
+            KeyCommand.class,
+            UnlockCommand.class,
+            // targets and replication (issue 4)
+            VolumesCommand.class,
+            TargetCommand.class,
+            ExportCommand.class,
+            RestoreBundleCommand.class,
+            RunDueCommand.class,
         })
 public final class VaultCli implements Runnable {
     private final Map<String, String> env;

@@ -1,0 +1,455 @@
+package dev.vault.engine.repo;
+
+import dev.vault.engine.ExitCodes;
+import dev.vault.engine.VaultException;
+import dev.vault.engine.repo.chunk.FastCdc;
+import dev.vault.engine.repo.index.MasterIndex;
+import dev.vault.engine.repo.pack.BlobId;
+import dev.vault.engine.repo.pack.BlobType;
+import dev.vault.engine.repo.snapshot.Node;
+import dev.vault.engine.repo.snapshot.Snapshot;
+import dev.vault.engine.repo.snapshot.Tree;
+import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.Handle;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.DosFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Takes a snapshot of one or more source folders or files. Unchanged files (same size and mtime as in
+ * the parent snapshot, with all their chunks still indexed) are not read again. Files are read,
+ * chunked (FastCDC) and hashed on the calling thread; new chunks are compressed, encrypted and packed
+ * by {@link BlobUploader}'s workers. The snapshot is written last, after every pack and index file it
+ * needs, so a crash at any point leaves no snapshot pointing at missing data.
+ */
+public final class Backup {
+    /** What to back up and how. */
+    public static final class Options {
+        public List<Path> sources = new ArrayList<>();
+        public List<String> excludes = new ArrayList<>();
+        public List<String> tags = new ArrayList<>();
+        public String host = Hosts.hostName();
+        public String user = System.getProperty("user.name", "");
+        public boolean useParent = true;
+        public Clock clock = Clock.systemUTC();
+        /** Live counters for a progress display; may be null. */
+        public Progress progress;
+        public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        /** Paths never backed up (e.g. the repository itself when it sits inside a source). */
+        public List<Path> skip = new ArrayList<>();
+    }
+
+    /** Counters updated while the backup runs; the totals come from a scan running alongside. */
+    public static final class Progress {
+        public final AtomicLong filesDone = new AtomicLong();
+        public final AtomicLong bytesDone = new AtomicLong();
+        public final AtomicLong filesTotal = new AtomicLong();
+        public final AtomicLong bytesTotal = new AtomicLong();
+        public volatile boolean scanDone;
+        public volatile String current = "";
+    }
+
+    /** What the backup did. */
+    public static final class Result {
+        public Snapshot snapshot;
+        public List<String> unreadable = new ArrayList<>();
+
+        public boolean hasWarnings() {
+            return !unreadable.isEmpty();
+        }
+    }
+
+    private final Repository repo;
+    private final Options o;
+    private final FastCdc chunker;
+    private final byte[] buf;
+    private final List<PathMatcher> excludes = new ArrayList<>();
+    private final Set<Path> skip = new HashSet<>();
+    private final Snapshot.Summary sum = new Snapshot.Summary();
+    private final List<String> unreadable = new ArrayList<>();
+    private MasterIndex index;
+    private BlobUploader up;
+
+    private Backup(Repository repo, Options o) {
+        this.repo = repo;
+        this.o = o;
+        this.chunker = repo.chunker();
+        this.buf = new byte[Math.max(2 * chunker.maxSize(), 16 * 1024 * 1024)];
+        for (String pattern : o.excludes) {
+            excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+        }
+        for (Path p : o.skip) {
+            skip.add(p.toAbsolutePath().normalize());
+        }
+    }
+
+    public static Result run(Repository repo, Options o) throws IOException {
+        try (RepoLock lock = RepoLock.acquire(repo.storage(), false, "backup")) {
+            return new Backup(repo, o).run();
+        }
+    }
+
+    private Result run() throws IOException {
+        long t0 = System.nanoTime();
+        if (o.sources.isEmpty()) {
+            throw new VaultException(ExitCodes.USAGE, "nothing to back up: name a folder or file.");
+        }
+        List<Path> sources = new ArrayList<>();
+        for (Path s : o.sources) {
+            Path p = s.toAbsolutePath().normalize();
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new VaultException(ExitCodes.FAILURE, "backup source " + p + " does not exist; check the path.");
+            }
+            sources.add(p);
+        }
+        index = repo.index();
+        Snapshot parent = o.useParent ? findParent(sources) : null;
+        Tree parentRoot = null;
+        if (parent != null) {
+            try {
+                parentRoot = repo.loadTree(BlobId.parse(parent.tree));
+            } catch (IOException e) {
+                parent = null; // a damaged parent only costs speed: read everything again
+            }
+        }
+        Thread scanner = o.progress == null ? null : startScan(sources, o.progress);
+        up = new BlobUploader(repo, index, o.threads, 64L * 1024 * 1024);
+        String rootId;
+        try {
+            Tree root;
+            if (sources.size() == 1 && Files.isDirectory(sources.get(0), LinkOption.NOFOLLOW_LINKS)) {
+                root = dirTree(sources.get(0), "", parentRoot);
+            } else {
+                root = new Tree();
+                Set<String> used = new HashSet<>();
+                for (Path s : sources) {
+                    String name = s.getFileName() == null ? "root" : s.getFileName().toString();
+                    String unique = name;
+                    for (int i = 2; !used.add(unique); i++) {
+                        unique = name + "-" + i;
+                    }
+                    Node prev = parentRoot == null ? null : parentRoot.find(unique);
+                    Node n = node(s, unique, unique, prev);
+                    if (n != null) {
+                        root.nodes.add(n);
+                    }
+                }
+            }
+            rootId = saveTree(root);
+            up.finish();
+        } finally {
+            up.close();
+            if (scanner != null) {
+                scanner.interrupt();
+            }
+        }
+        Snapshot snap = new Snapshot();
+        snap.time = o.clock.instant().toString();
+        snap.host = o.host;
+        snap.user = o.user;
+        for (Path s : sources) {
+            snap.paths.add(s.toString());
+        }
+        snap.tree = rootId;
+        snap.tags.addAll(o.tags);
+        snap.excludes.addAll(o.excludes);
+        snap.parent = parent == null ? null : parent.id;
+        snap.gitCommit = sources.size() == 1 ? GitHead.commitOf(sources.get(0)) : null;
+        snap.unreadable.addAll(unreadable);
+        sum.bytesAdded = up.bytesAdded.get();
+        sum.seconds = (System.nanoTime() - t0) / 1e9;
+        snap.summary = sum;
+        String id = repo.writeDocument(FileType.SNAPSHOT, snap);
+        sum.bytesAdded += repo.storage().size(new Handle(FileType.SNAPSHOT, id));
+        snap.id = id;
+        Result r = new Result();
+        r.snapshot = snap;
+        r.unreadable.addAll(unreadable);
+        return r;
+    }
+
+    private Snapshot findParent(List<Path> sources) throws IOException {
+        List<String> want = new ArrayList<>();
+        for (Path p : sources) {
+            want.add(p.toString());
+        }
+        Snapshot best = null;
+        for (Snapshot s : repo.snapshots(null)) {
+            if (o.host.equals(s.host) && want.equals(s.paths)) {
+                best = s; // sorted oldest first: the last match is the newest
+            }
+        }
+        return best;
+    }
+
+    private boolean excluded(Path p, String rel) {
+        if (skip.contains(p)) {
+            return true;
+        }
+        if (excludes.isEmpty()) {
+            return false;
+        }
+        Path relPath = Path.of(rel);
+        Path name = p.getFileName();
+        for (PathMatcher m : excludes) {
+            if (m.matches(relPath) || (name != null && m.matches(name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Tree dirTree(Path dir, String rel, Tree parent) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path c : ds) {
+                children.add(c);
+            }
+        }
+        children.sort(Comparator.comparing(c -> c.getFileName().toString()));
+        Tree t = new Tree();
+        for (Path c : children) {
+            String name = c.getFileName().toString();
+            String childRel = rel.isEmpty() ? name : rel + "/" + name;
+            if (excluded(c, childRel)) {
+                continue;
+            }
+            Node prev = parent == null ? null : parent.find(name);
+            Node n = node(c, name, childRel, prev);
+            if (n != null) {
+                t.nodes.add(n);
+            }
+        }
+        return t;
+    }
+
+    private Node node(Path p, String name, String rel, Node prev) throws IOException {
+        BasicFileAttributes a;
+        Node n = new Node();
+        n.name = name;
+        try {
+            if (Posix.SUPPORTED) {
+                PosixFileAttributes pa = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                n.mode = Posix.toMode(pa.permissions());
+                a = pa;
+            } else {
+                DosFileAttributes da = Files.readAttributes(p, DosFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                n.readOnly = da.isReadOnly() ? Boolean.TRUE : null;
+                a = da;
+            }
+        } catch (NoSuchFileException e) {
+            return null; // vanished since the listing: not an error
+        } catch (IOException e) {
+            unreadable.add(rel + ": " + reason(e));
+            return null;
+        }
+        n.mtime = TimeUnit.SECONDS.toNanos(a.lastModifiedTime().toInstant().getEpochSecond())
+                + a.lastModifiedTime().toInstant().getNano();
+        if (a.isSymbolicLink()) {
+            n.type = Node.SYMLINK;
+            try {
+                n.target = Files.readSymbolicLink(p).toString();
+            } catch (IOException e) {
+                unreadable.add(rel + ": " + reason(e));
+                return null;
+            }
+            return n;
+        }
+        if (a.isDirectory()) {
+            n.type = Node.DIR;
+            Tree parentSub = null;
+            if (prev != null && prev.isDir() && prev.subtree != null) {
+                try {
+                    parentSub = repo.loadTree(BlobId.parse(prev.subtree));
+                } catch (IOException e) {
+                    parentSub = null;
+                }
+            }
+            try {
+                n.subtree = saveTree(dirTree(p, rel, parentSub));
+            } catch (NoSuchFileException e) {
+                return null;
+            } catch (IOException e) {
+                unreadable.add(rel + "/: " + reason(e));
+                return null;
+            }
+            sum.dirs++;
+            return n;
+        }
+        if (!a.isRegularFile()) {
+            return null; // devices, sockets, pipes are never backed up (and never restored)
+        }
+        n.type = Node.FILE;
+        n.size = a.size();
+        sum.totalFiles++;
+        sum.totalBytes += n.size;
+        if (prev != null && prev.isFile() && prev.size == n.size && prev.mtime == n.mtime && prev.content != null
+                && allIndexed(prev.content)) {
+            n.content = prev.content;
+            sum.filesUnchanged++;
+            if (o.progress != null) {
+                o.progress.filesDone.incrementAndGet();
+                o.progress.bytesDone.addAndGet(n.size);
+            }
+            return n;
+        }
+        try {
+            n.content = readFile(p, rel);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            unreadable.add(rel + ": " + reason(e));
+            return null;
+        }
+        if (prev == null) {
+            sum.filesNew++;
+        } else {
+            sum.filesChanged++;
+        }
+        if (o.progress != null) {
+            o.progress.filesDone.incrementAndGet();
+        }
+        return n;
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    private boolean allIndexed(List<String> content) {
+        for (String c : content) {
+            if (!index.has(BlobId.parse(c))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<String> readFile(Path p, String rel) throws IOException {
+        if (o.progress != null) {
+            o.progress.current = rel;
+        }
+        List<String> ids = new ArrayList<>();
+        int max = chunker.maxSize();
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            int start = 0;
+            int end = 0;
+            boolean eof = false;
+            while (true) {
+                if (!eof && end - start < max) {
+                    if (buf.length - start < max) {
+                        System.arraycopy(buf, start, buf, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    while (!eof && end - start < max) {
+                        int r = ch.read(ByteBuffer.wrap(buf, end, buf.length - end));
+                        if (r < 0) {
+                            eof = true;
+                        } else {
+                            end += r;
+                        }
+                    }
+                }
+                int len = chunker.next(buf, start, end, eof);
+                if (len <= 0) {
+                    break;
+                }
+                BlobId id = new BlobId(repo.crypto().id(buf, start, len));
+                ids.add(id.hex());
+                if (up.isNew(id)) {
+                    up.save(BlobType.DATA, id, Arrays.copyOfRange(buf, start, start + len));
+                }
+                sum.bytesRead += len;
+                if (o.progress != null) {
+                    o.progress.bytesDone.addAndGet(len);
+                }
+                start += len;
+            }
+        }
+        return ids;
+    }
+
+    private String saveTree(Tree t) throws IOException {
+        byte[] bytes = Repository.treeBytes(t);
+        BlobId id = new BlobId(repo.crypto().id(bytes, 0, bytes.length));
+        up.save(BlobType.TREE, id, bytes);
+        return id.hex();
+    }
+
+    private Thread startScan(List<Path> sources, Progress pr) {
+        Thread t = new Thread(() -> {
+            for (Path s : sources) {
+                try {
+                    Files.walkFileTree(s, new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                            if (Thread.currentThread().isInterrupted()) {
+                                return FileVisitResult.TERMINATE;
+                            }
+                            if (attrs.isRegularFile()) {
+                                pr.filesTotal.incrementAndGet();
+                                pr.bytesTotal.addAndGet(attrs.size());
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+                } catch (IOException ignored) {
+                    // the scan only feeds the ETA
+                }
+            }
+            pr.scanDone = true;
+        }, "vault-scan");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Elapsed time of a result, for display. */
+    public static Duration elapsed(Result r) {
+        return Duration.ofMillis((long) (r.snapshot.summary.seconds * 1000));
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static Instant now(Clock c) {
+        return c.instant();
+    }
+}

@@ -1,0 +1,192 @@
+package dev.vault.engine.repo;
+
+import dev.vault.engine.repo.index.IndexFile;
+import dev.vault.engine.repo.index.MasterIndex;
+import dev.vault.engine.repo.pack.BlobId;
+import dev.vault.engine.repo.pack.BlobType;
+import dev.vault.engine.repo.pack.Blobs;
+import dev.vault.engine.repo.pack.PackWriter;
+import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.Handle;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The write half of the chunk pipeline: the caller (reading, chunking and hashing files on its own
+ * thread) hands new blobs over; worker threads compress and encrypt them and append them to a pack
+ * per blob type; full packs are written (tmp + fsync + rename), and after every few packs an index
+ * file is written so that an interrupted run still leaves reusable, indexed data. Memory in flight is
+ * bounded. Write order is packs, then the index files naming them (and the caller writes the snapshot last).
+ */
+final class BlobUploader implements AutoCloseable {
+    private static final int PACKS_PER_INDEX = 8;
+    private final Repository repo;
+    private final MasterIndex index;
+    private final Set<BlobId> pending = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers;
+    private final Semaphore budgetKiB;
+    private final int budgetTotalKiB;
+    private static final int MAX_TASKS = 4096;
+    private final Semaphore tasks = new Semaphore(MAX_TASKS);
+    private final Map<BlobType, PackWriter> packers = new EnumMap<>(BlobType.class);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private IndexFile indexBatch = new IndexFile();
+    private int packsInBatch;
+    final AtomicLong bytesAdded = new AtomicLong();
+    final AtomicLong blobsAdded = new AtomicLong();
+
+    BlobUploader(Repository repo, MasterIndex index, int threads, long budgetBytes) {
+        this.repo = repo;
+        this.index = index;
+        this.workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "vault-pack");
+            t.setDaemon(true);
+            return t;
+        });
+        this.budgetTotalKiB = (int) Math.max(1, budgetBytes / 1024);
+        this.budgetKiB = new Semaphore(budgetTotalKiB);
+    }
+
+    /** True when the blob is neither in the repository nor already on its way. */
+    boolean isNew(BlobId id) {
+        return !index.has(id) && !pending.contains(id);
+    }
+
+    /** Queues a blob unless the repository already has it; blocks while too much data is in flight. */
+    void save(BlobType type, BlobId id, byte[] plain) throws IOException {
+        check();
+        if (index.has(id) || !pending.add(id)) {
+            return;
+        }
+        int kib = Math.min(budgetTotalKiB, plain.length / 1024 + 1);
+        try {
+            tasks.acquire();
+            budgetKiB.acquire(kib);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+        workers.execute(() -> {
+            try {
+                if (failure.get() == null) {
+                    byte[] stored = Blobs.encode(repo.crypto(), type, id, plain);
+                    add(type, id, stored, plain.length);
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            } finally {
+                budgetKiB.release(kib);
+                tasks.release();
+            }
+        });
+    }
+
+    private void add(BlobType type, BlobId id, byte[] stored, int rawLength) throws IOException {
+        PackWriter full = null;
+        synchronized (packers) {
+            PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter());
+            pw.add(type, id, stored, rawLength);
+            if (pw.size() >= repo.config().packSize) {
+                full = pw;
+                packers.remove(type);
+            }
+        }
+        if (full != null) {
+            writePack(full);
+        }
+        blobsAdded.incrementAndGet();
+    }
+
+    private void writePack(PackWriter pw) throws IOException {
+        PackWriter.Finished f = pw.finish(repo.crypto());
+        try {
+            repo.storage().write(new Handle(FileType.DATA, f.name()), f.bytes());
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // identical pack already stored (same content, same name)
+        }
+        bytesAdded.addAndGet(f.bytes().length);
+        IndexFile toWrite = null;
+        synchronized (this) {
+            indexBatch.add(f.name(), f.bytes().length, f.entries());
+            if (++packsInBatch >= PACKS_PER_INDEX) {
+                toWrite = indexBatch;
+                indexBatch = new IndexFile();
+                packsInBatch = 0;
+            }
+        }
+        if (toWrite != null) {
+            writeIndex(toWrite);
+        }
+    }
+
+    private void writeIndex(IndexFile f) throws IOException {
+        String name = repo.writeDocument(FileType.INDEX, f);
+        synchronized (index) {
+            index.add(name, f);
+        }
+        bytesAdded.addAndGet(repo.storage().size(new Handle(FileType.INDEX, name)));
+    }
+
+    private void check() throws IOException {
+        Throwable t = failure.get();
+        if (t != null) {
+            if (t instanceof IOException) {
+                throw (IOException) t;
+            }
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            throw new IOException(t);
+        }
+    }
+
+    /** Waits for all queued blobs, writes the last packs and the index naming them. */
+    void finish() throws IOException {
+        try {
+            tasks.acquire(MAX_TASKS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+        tasks.release(MAX_TASKS);
+        check();
+        for (BlobType t : BlobType.values()) {
+            PackWriter pw;
+            synchronized (packers) {
+                pw = packers.remove(t);
+            }
+            if (pw != null && pw.count() > 0) {
+                writePack(pw);
+            }
+        }
+        IndexFile last;
+        synchronized (this) {
+            last = indexBatch;
+            indexBatch = new IndexFile();
+            packsInBatch = 0;
+        }
+        if (!last.packs.isEmpty()) {
+            writeIndex(last);
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

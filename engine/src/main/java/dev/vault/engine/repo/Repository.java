@@ -1,0 +1,360 @@
+package dev.vault.engine.repo;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import dev.vault.engine.ExitCodes;
+import dev.vault.engine.VaultException;
+import dev.vault.engine.repo.chunk.ChunkerParams;
+import dev.vault.engine.repo.chunk.FastCdc;
+import dev.vault.engine.repo.crypto.Crypto;
+import dev.vault.engine.repo.crypto.Hashes;
+import dev.vault.engine.repo.crypto.KeyFile;
+import dev.vault.engine.repo.crypto.MasterKey;
+import dev.vault.engine.repo.crypto.PlainCrypto;
+import dev.vault.engine.repo.index.IndexFile;
+import dev.vault.engine.repo.index.MasterIndex;
+import dev.vault.engine.repo.pack.BlobId;
+import dev.vault.engine.repo.pack.BlobType;
+import dev.vault.engine.repo.pack.Blobs;
+import dev.vault.engine.repo.pack.CorruptDataException;
+import dev.vault.engine.repo.snapshot.Snapshot;
+import dev.vault.engine.repo.snapshot.Tree;
+import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.Handle;
+import dev.vault.engine.repo.storage.Storage;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * An open backup repository: its config, keys (crypto), chunker, and typed access to its stored
+ * documents (index and snapshot files) and blobs. Operations (Backup, Restore, Check, ...) use it.
+ */
+public final class Repository implements Closeable {
+    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** Largest plaintext a tree, index or snapshot file may decode to (guards against decompression bombs). */
+    static final int MAX_DOCUMENT = 512 * 1024 * 1024;
+
+    private final Storage storage;
+    private final RepoConfig config;
+    private final Crypto crypto;
+    private final String keyName;
+    private final FastCdc chunker;
+    private MasterIndex index;
+
+    private Repository(Storage storage, RepoConfig config, Crypto crypto, String keyName) {
+        this.storage = storage;
+        this.config = config;
+        this.crypto = crypto;
+        this.keyName = keyName;
+        RepoConfig.Chunker c = config.chunker;
+        this.chunker = new FastCdc(new ChunkerParams(c.min, c.avg, c.max, crypto.chunkerSeed(c.seed)));
+    }
+
+    /** Options for a new repository. */
+    public static final class InitOptions {
+        public boolean encrypt = true;
+        public char[] password;
+        public KeyFile.KdfParams kdf = KeyFile.DEFAULT_KDF;
+        public int chunkMin = ChunkerParams.DEFAULT_MIN;
+        public int chunkAvg = ChunkerParams.DEFAULT_AVG;
+        public int chunkMax = ChunkerParams.DEFAULT_MAX;
+        public long packSize = 32L * 1024 * 1024;
+        public String host = Hosts.hostName();
+        public String user = System.getProperty("user.name", "");
+    }
+
+    /** Creates a repository in an empty storage: config, then (when encrypted) the first key file. */
+    public static Repository init(Storage storage, InitOptions o) throws IOException {
+        if (storage.exists(Handle.config())) {
+            throw new VaultException(ExitCodes.FAILURE, "a repository already exists at " + storage.location()
+                    + "; use it, or pick an empty folder.");
+        }
+        if (!storage.list(FileType.DATA).isEmpty() || !storage.list(FileType.KEY).isEmpty()) {
+            throw new VaultException(ExitCodes.FAILURE, storage.location()
+                    + " holds repository files but no config; pick an empty folder.");
+        }
+        SecureRandom rnd = new SecureRandom();
+        byte[] idb = new byte[32];
+        rnd.nextBytes(idb);
+        RepoConfig cfg = new RepoConfig();
+        cfg.id = HexFormat.of().formatHex(idb);
+        cfg.encrypted = o.encrypt;
+        cfg.chunker.min = o.chunkMin;
+        cfg.chunker.avg = o.chunkAvg;
+        cfg.chunker.max = o.chunkMax;
+        cfg.chunker.seed = rnd.nextLong();
+        cfg.packSize = o.packSize;
+        new ChunkerParams(cfg.chunker.min, cfg.chunker.avg, cfg.chunker.max, 0); // validates
+        Crypto crypto;
+        String keyName = null;
+        if (o.encrypt) {
+            if (o.password == null || o.password.length == 0) {
+                throw new VaultException(ExitCodes.USAGE, "an encrypted repository needs a password: set VAULT_PASSWORD, "
+                        + "pass --password-file, or use --no-encrypt.");
+            }
+            MasterKey key = MasterKey.generate();
+            byte[] kf = KeyFile.create(key, o.password, o.kdf, o.host, o.user);
+            keyName = Hashes.sha256Hex(kf);
+            // key first, then config: a config without a key would be an unusable repository
+            storage.write(new Handle(FileType.KEY, keyName), kf);
+            crypto = key;
+        } else {
+            crypto = new PlainCrypto();
+        }
+        storage.write(Handle.config(), GSON.toJson(cfg).getBytes(StandardCharsets.UTF_8));
+        return new Repository(storage, cfg, crypto, keyName);
+    }
+
+    /** Opens an existing repository; {@code password} is asked for only if the repository is encrypted. */
+    public static Repository open(Storage storage, Supplier<char[]> password) throws IOException {
+        byte[] raw;
+        try {
+            raw = storage.read(Handle.config());
+        } catch (NoSuchFileException e) {
+            throw new VaultException(ExitCodes.NO_REPOSITORY, "no vault repository at " + storage.location()
+                    + ": check the path, or create one with 'vault repo init " + storage.location() + "'.");
+        }
+        RepoConfig cfg;
+        try {
+            cfg = GSON.fromJson(new String(raw, StandardCharsets.UTF_8), RepoConfig.class);
+        } catch (JsonParseException e) {
+            cfg = null;
+        }
+        if (cfg == null || cfg.id == null || cfg.chunker == null) {
+            throw new VaultException(ExitCodes.NO_REPOSITORY, "the config file of " + storage.location()
+                    + " is damaged or not a vault repository config.");
+        }
+        if (cfg.version > RepoConfig.FORMAT_VERSION) {
+            throw new VaultException(ExitCodes.FAILURE, "repository " + storage.location() + " uses format version "
+                    + cfg.version + ", newer than this vault understands (" + RepoConfig.FORMAT_VERSION + "); update vault.");
+        }
+        if (!cfg.encrypted) {
+            return new Repository(storage, cfg, new PlainCrypto(), null);
+        }
+        char[] pw = password == null ? null : password.get();
+        if (pw == null || pw.length == 0) {
+            throw new VaultException(ExitCodes.USAGE, "repository " + storage.location() + " is encrypted: set VAULT_PASSWORD, "
+                    + "pass --password-file, or run on a terminal to be asked.");
+        }
+        List<String> keys = storage.list(FileType.KEY);
+        for (String k : keys) {
+            byte[] kf;
+            try {
+                kf = storage.read(new Handle(FileType.KEY, k));
+            } catch (IOException e) {
+                continue;
+            }
+            try {
+                MasterKey key = KeyFile.unlock(kf, pw);
+                return new Repository(storage, cfg, key, k);
+            } catch (GeneralSecurityException e) {
+                // not this key file
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new VaultException(ExitCodes.FAILURE, "repository " + storage.location()
+                    + " has no key files left (keys/ is empty); it cannot be opened.");
+        }
+        throw new VaultException(ExitCodes.WRONG_PASSWORD, "wrong password for repository " + storage.location()
+                + " (no key file opens with it); try again or use another password.");
+    }
+
+    /** The repository id from the config, or null when there is no readable config (open() then explains). */
+    public static String peekId(Storage storage) {
+        try {
+            RepoConfig cfg = GSON.fromJson(new String(storage.read(Handle.config()), StandardCharsets.UTF_8), RepoConfig.class);
+            return cfg != null && cfg.id != null && cfg.id.matches("[0-9a-f]{16,64}") ? cfg.id : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public RepoConfig config() {
+        return config;
+    }
+
+    public Crypto crypto() {
+        return crypto;
+    }
+
+    public FastCdc chunker() {
+        return chunker;
+    }
+
+    /** Name of the key file that opened this repository (null when not encrypted). */
+    public String keyName() {
+        return keyName;
+    }
+
+    public String location() {
+        return storage.location();
+    }
+
+    // ---- documents: index and snapshot files, named by the SHA-256 of their stored bytes ----
+
+    private static byte[] documentAd(FileType type) {
+        return ("vault " + type.folder()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public String writeDocument(FileType type, Object json) throws IOException {
+        byte[] plain = GSON.toJson(json).getBytes(StandardCharsets.UTF_8);
+        byte[] stored = crypto.seal(Blobs.compress(plain), documentAd(type));
+        String name = Hashes.sha256Hex(stored);
+        storage.write(new Handle(type, name), stored);
+        return name;
+    }
+
+    public <T> T readDocument(FileType type, String name, Class<T> cls) throws IOException {
+        byte[] stored = storage.read(new Handle(type, name));
+        if (!Hashes.sha256Hex(stored).equals(name)) {
+            throw new CorruptDataException(type.folder() + "/" + name + " is damaged (its content does not match its name)");
+        }
+        try {
+            byte[] plain = Blobs.decompress(crypto.open(stored, documentAd(type)), MAX_DOCUMENT);
+            T t = GSON.fromJson(new String(plain, StandardCharsets.UTF_8), cls);
+            if (t == null) {
+                throw new CorruptDataException(type.folder() + "/" + name + " is empty");
+            }
+            return t;
+        } catch (GeneralSecurityException e) {
+            throw new CorruptDataException(type.folder() + "/" + name + " fails authentication (damaged or not from this repository)");
+        } catch (JsonParseException e) {
+            throw new CorruptDataException(type.folder() + "/" + name + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    // ---- index ----
+
+    /** The master index from all index files (loaded once; refresh with {@link #reloadIndex}). */
+    public synchronized MasterIndex index() throws IOException {
+        if (index == null) {
+            index = loadIndex(null);
+        }
+        return index;
+    }
+
+    public synchronized MasterIndex reloadIndex() throws IOException {
+        index = loadIndex(null);
+        return index;
+    }
+
+    /** Loads every index file; damaged ones are reported to {@code errors} if given, else fail the load. */
+    public MasterIndex loadIndex(List<String> errors) throws IOException {
+        MasterIndex mi = new MasterIndex();
+        for (String name : storage.list(FileType.INDEX)) {
+            try {
+                mi.add(name, readDocument(FileType.INDEX, name, IndexFile.class));
+            } catch (CorruptDataException | NoSuchFileException e) {
+                if (errors == null) {
+                    throw new VaultException(ExitCodes.FAILURE, "index file " + name + " of " + location() + " is damaged ("
+                            + e.getMessage() + "); run 'vault check' and then 'vault prune' to rebuild it.");
+                }
+                errors.add("index/" + name + ": " + e.getMessage());
+            }
+        }
+        return mi;
+    }
+
+    // ---- blobs ----
+
+    public byte[] readBlob(BlobType type, BlobId id) throws IOException {
+        MasterIndex.Location loc = index().get(id);
+        if (loc == null) {
+            throw new CorruptDataException((type == BlobType.TREE ? "tree " : "chunk ") + id.shortHex() + " is missing from the index");
+        }
+        byte[] stored;
+        try {
+            stored = storage.read(new Handle(FileType.DATA, loc.pack()), loc.entry().offset(), loc.entry().length());
+        } catch (NoSuchFileException e) {
+            throw new CorruptDataException("pack " + loc.pack() + " holding " + id.shortHex() + " is missing", e);
+        } catch (java.io.EOFException e) {
+            throw new CorruptDataException("pack " + loc.pack() + " holding " + id.shortHex() + " is truncated", e);
+        }
+        try {
+            return Blobs.decode(crypto, type, id, stored, loc.entry().rawLength());
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("pack " + loc.pack() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Tree loadTree(BlobId id) throws IOException {
+        byte[] plain = readBlob(BlobType.TREE, id);
+        try {
+            Tree t = GSON.fromJson(new String(plain, StandardCharsets.UTF_8), Tree.class);
+            if (t == null || t.nodes == null) {
+                throw new CorruptDataException("tree " + id.shortHex() + " is empty");
+            }
+            return t;
+        } catch (JsonParseException e) {
+            throw new CorruptDataException("tree " + id.shortHex() + " is not valid JSON");
+        }
+    }
+
+    /** Serialized form of a tree, whose id is the tree's id. */
+    public static byte[] treeBytes(Tree t) {
+        return GSON.toJson(t).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // ---- snapshots ----
+
+    /** All readable snapshots, oldest first; unreadable ones are added to {@code errors} if given. */
+    public List<Snapshot> snapshots(List<String> errors) throws IOException {
+        List<Snapshot> out = new ArrayList<>();
+        for (String name : storage.list(FileType.SNAPSHOT)) {
+            try {
+                Snapshot s = readDocument(FileType.SNAPSHOT, name, Snapshot.class);
+                s.id = name;
+                out.add(s);
+            } catch (CorruptDataException | NoSuchFileException e) {
+                if (errors != null) {
+                    errors.add("snapshots/" + name + ": " + e.getMessage());
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Snapshot::instant).thenComparing(s -> s.id));
+        return out;
+    }
+
+    /** Finds a snapshot by id prefix or "latest"; a VaultException names what was not found. */
+    public Snapshot findSnapshot(String ref) throws IOException {
+        List<Snapshot> all = snapshots(null);
+        if (all.isEmpty()) {
+            throw new VaultException(ExitCodes.FAILURE, "repository " + location() + " has no snapshots yet; run 'vault backup' first.");
+        }
+        if (ref == null || ref.equals("latest")) {
+            return all.get(all.size() - 1);
+        }
+        Snapshot found = null;
+        for (Snapshot s : all) {
+            if (s.id.startsWith(ref.toLowerCase(java.util.Locale.ROOT))) {
+                if (found != null) {
+                    throw new VaultException(ExitCodes.USAGE, "snapshot id '" + ref + "' is ambiguous in " + location() + "; give more characters.");
+                }
+                found = s;
+            }
+        }
+        if (found == null) {
+            throw new VaultException(ExitCodes.FAILURE, "no snapshot '" + ref + "' in " + location() + "; list them with 'vault snapshots'.");
+        }
+        return found;
+    }
+
+    @Override
+    public void close() throws IOException {
+        storage.close();
+    }
+}

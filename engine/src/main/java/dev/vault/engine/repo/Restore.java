@@ -1,0 +1,328 @@
+package dev.vault.engine.repo;
+
+import dev.vault.engine.ExitCodes;
+import dev.vault.engine.VaultException;
+import dev.vault.engine.repo.pack.BlobId;
+import dev.vault.engine.repo.pack.BlobType;
+import dev.vault.engine.repo.snapshot.Node;
+import dev.vault.engine.repo.snapshot.Snapshot;
+import dev.vault.engine.repo.snapshot.Tree;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.DosFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes a snapshot (or parts of it) into a destination folder. Every chunk is authenticated and
+ * re-hashed before it is written; each file goes to a temporary name in its folder and is renamed into
+ * place. Whatever the snapshot contains, nothing is written outside the destination: names that are
+ * empty, "." or "..", or contain a separator, ':' or NUL are refused; folders are entered only when
+ * they are real folders (a symlink in the way is replaced, never followed); only files, folders and
+ * symlinks are created, never devices. A file whose data is damaged is reported and skipped; the rest
+ * is restored.
+ */
+public final class Restore {
+    /** What to restore. */
+    public static final class Options {
+        public String snapshot = "latest";
+        public Path target;
+        /** Sub-paths inside the snapshot ("src/main"), empty for everything. */
+        public List<String> paths = new ArrayList<>();
+        public int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        /** Live counters for a progress display; may be null. */
+        public Progress progress;
+    }
+
+    /** Live counters. */
+    public static final class Progress {
+        public final AtomicLong files = new AtomicLong();
+        public final AtomicLong bytes = new AtomicLong();
+    }
+
+    /** What was restored, and every path that could not be. */
+    public static final class Result {
+        public Snapshot snapshot;
+        public long files;
+        public long dirs;
+        public long symlinks;
+        public long bytes;
+        public final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+    }
+
+    private final Repository repo;
+    private final Options o;
+    private final Result r = new Result();
+    private final AtomicLong files = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final List<Future<?>> pending = new ArrayList<>();
+    private final List<Object[]> dirMeta = new ArrayList<>();
+    private ExecutorService pool;
+
+    private Restore(Repository repo, Options o) {
+        this.repo = repo;
+        this.o = o;
+    }
+
+    public static Result run(Repository repo, Options o) throws IOException {
+        return new Restore(repo, o).run();
+    }
+
+    /** Whether a name from a snapshot may become a single path element on any supported OS. */
+    public static boolean safeName(String name) {
+        return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..")
+                && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0 && name.indexOf(':') < 0;
+    }
+
+    private Result run() throws IOException {
+        if (o.target == null) {
+            throw new VaultException(ExitCodes.USAGE, "restore needs a destination folder (--to <dir>).");
+        }
+        Snapshot snap = repo.findSnapshot(o.snapshot);
+        r.snapshot = snap;
+        Path root = o.target.toAbsolutePath().normalize();
+        Files.createDirectories(root);
+        Tree tree = repo.loadTree(BlobId.parse(snap.tree));
+        pool = Executors.newFixedThreadPool(o.threads, rr -> {
+            Thread t = new Thread(rr, "vault-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            if (o.paths.isEmpty()) {
+                restoreTree(tree, root, "");
+            } else {
+                for (String sub : o.paths) {
+                    restoreSubPath(tree, root, sub);
+                }
+            }
+            for (Future<?> f : pending) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    r.errors.add("unexpected: " + e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("restore interrupted");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // folder times last (deepest first), since creating entries changes them
+        Collections.reverse(dirMeta);
+        for (Object[] dm : dirMeta) {
+            applyMeta((Path) dm[0], (Node) dm[1], false);
+        }
+        r.files = files.get();
+        r.bytes = bytes.get();
+        return r;
+    }
+
+    private void restoreSubPath(Tree tree, Path root, String sub) throws IOException {
+        String[] parts = sub.replace('\\', '/').split("/");
+        Tree t = tree;
+        Path dir = root;
+        String rel = "";
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            Node n = t.find(part);
+            if (n == null || !safeName(part)) {
+                throw new VaultException(ExitCodes.FAILURE, "'" + sub + "' is not in snapshot " + r.snapshot.shortId()
+                        + "; list its contents with 'vault ls " + r.snapshot.shortId() + "'.");
+            }
+            rel = rel.isEmpty() ? part : rel + "/" + part;
+            boolean last = i == parts.length - 1 || allEmpty(parts, i + 1);
+            if (last) {
+                restoreNode(n, dir, rel);
+                return;
+            }
+            if (!n.isDir()) {
+                throw new VaultException(ExitCodes.FAILURE, "'" + rel + "' in snapshot " + r.snapshot.shortId() + " is not a folder.");
+            }
+            dir = ensureDir(dir.resolve(part), rel);
+            if (dir == null) {
+                return;
+            }
+            t = repo.loadTree(BlobId.parse(n.subtree));
+        }
+        restoreTree(t, dir, rel);
+    }
+
+    private static boolean allEmpty(String[] parts, int from) {
+        for (int i = from; i < parts.length; i++) {
+            if (!parts[i].isEmpty() && !parts[i].equals(".")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void restoreTree(Tree t, Path dir, String rel) {
+        Set<String> seen = new HashSet<>();
+        for (Node n : t.nodes) {
+            String childRel = rel.isEmpty() ? String.valueOf(n.name) : rel + "/" + n.name;
+            if (!safeName(n.name)) {
+                r.errors.add(childRel + ": unsafe name in snapshot, not restored");
+                continue;
+            }
+            if (!seen.add(n.name)) {
+                r.errors.add(childRel + ": appears twice in the snapshot, second copy not restored");
+                continue;
+            }
+            restoreNode(n, dir, childRel);
+        }
+    }
+
+    private void restoreNode(Node n, Path dir, String rel) {
+        Path dest = dir.resolve(n.name);
+        try {
+            if (n.isDir()) {
+                Path d = ensureDir(dest, rel);
+                if (d == null) {
+                    return;
+                }
+                r.dirs++;
+                dirMeta.add(new Object[] {d, n});
+                Tree sub;
+                try {
+                    sub = repo.loadTree(BlobId.parse(n.subtree));
+                } catch (IOException | RuntimeException e) {
+                    r.errors.add(rel + "/: folder listing is damaged (" + e.getMessage() + "); its contents were not restored");
+                    return;
+                }
+                restoreTree(sub, d, rel);
+            } else if (n.isFile()) {
+                pending.add(pool.submit(() -> restoreFile(n, dir, dest, rel)));
+            } else if (n.isSymlink()) {
+                removeNonDir(dest);
+                if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                    r.errors.add(rel + ": a folder is in the way of this symlink; not restored");
+                    return;
+                }
+                try {
+                    Files.createSymbolicLink(dest, Path.of(n.target));
+                    r.symlinks++;
+                    applyMeta(dest, n, true);
+                } catch (UnsupportedOperationException | IOException e) {
+                    r.errors.add(rel + ": cannot create symlink here (" + e.getMessage() + ")");
+                }
+            } else {
+                r.errors.add(rel + ": entry of type '" + n.type + "' is never restored");
+            }
+        } catch (IOException e) {
+            r.errors.add(rel + ": " + e.getMessage());
+        }
+    }
+
+    /** A real folder at {@code p} (replacing a file or symlink that is in the way), or null after an error. */
+    private Path ensureDir(Path p, String rel) {
+        try {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                return p;
+            }
+            removeNonDir(p);
+            Files.createDirectory(p);
+            return p;
+        } catch (IOException e) {
+            r.errors.add(rel + "/: cannot create folder (" + e.getMessage() + ")");
+            return null;
+        }
+    }
+
+    private static void removeNonDir(Path p) throws IOException {
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(p); // deletes a symlink itself, never its target
+        }
+    }
+
+    private void restoreFile(Node n, Path dir, Path dest, String rel) {
+        Path tmp = dir.resolve("." + n.name.substring(0, Math.min(n.name.length(), 40)) + "." + UUID.randomUUID() + ".vault-tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                if (n.content != null) {
+                    for (String c : n.content) {
+                        byte[] data = repo.readBlob(BlobType.DATA, BlobId.parse(c));
+                        ByteBuffer b = ByteBuffer.wrap(data);
+                        while (b.hasRemaining()) {
+                            ch.write(b);
+                        }
+                        bytes.addAndGet(data.length);
+                        if (o.progress != null) {
+                            o.progress.bytes.addAndGet(data.length);
+                        }
+                    }
+                }
+            }
+            if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileAlreadyExistsException(dest + " is a folder");
+            }
+            // replaces a file or a symlink at dest (the link itself, never what it points to)
+            Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            applyMeta(dest, n, false);
+            files.incrementAndGet();
+            if (o.progress != null) {
+                o.progress.files.incrementAndGet();
+            }
+        } catch (IOException | RuntimeException e) {
+            r.errors.add(rel + ": not restored: " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private void applyMeta(Path p, Node n, boolean symlink) {
+        try {
+            if (!symlink) {
+                if (n.mode != null && Posix.SUPPORTED) {
+                    PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                    if (v != null) {
+                        v.setPermissions(Posix.fromMode(n.mode));
+                    }
+                } else if (!Posix.SUPPORTED) {
+                    DosFileAttributeView v = Files.getFileAttributeView(p, DosFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+                    boolean ro = Boolean.TRUE.equals(n.readOnly) || (n.mode != null && (n.mode & 0200) == 0);
+                    if (v != null && n.isFile()) {
+                        v.setReadOnly(ro);
+                    }
+                }
+            }
+            FileTime t = FileTime.from(n.mtime, TimeUnit.NANOSECONDS);
+            BasicFileAttributeView bv = Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            bv.setTimes(t, null, null);
+        } catch (IOException | UnsupportedOperationException e) {
+            // metadata is best effort where the filesystem lacks it (FAT has no permissions, some no symlink times)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.vault.engine.repo.chunk;
+
+/** Chunk size limits and gear-table seed, fixed per repository in its config. */
+public record ChunkerParams(int minSize, int avgSize, int maxSize, long seed) {
+    public static final int DEFAULT_MIN = 512 * 1024;
+    public static final int DEFAULT_AVG = 1024 * 1024;
+    public static final int DEFAULT_MAX = 8 * 1024 * 1024;
+
+    public ChunkerParams {
+        if (minSize < 64 || minSize >= avgSize || avgSize >= maxSize || Integer.bitCount(avgSize) != 1) {
+            throw new IllegalArgumentException("chunker sizes must satisfy 64 <= min < avg < max with avg a power of two: "
+                    + minSize + "/" + avgSize + "/" + maxSize);
+        }
+    }
+
+    public static ChunkerParams defaults(long seed) {
+        return new ChunkerParams(DEFAULT_MIN, DEFAULT_AVG, DEFAULT_MAX, seed);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.vault.engine.repo.crypto;
+
+import java.security.GeneralSecurityException;
+
+/** How a repository names and protects what it stores: ids for content and sealing of stored bytes. */
+public interface Crypto {
+    boolean encrypted();
+
+    /** The 32-byte id of a chunk or tree: SHA-256 of the plaintext, keyed (HMAC-SHA256) when encrypted. */
+    byte[] id(byte[] data, int off, int len);
+
+    /** Encrypts and authenticates {@code plain} bound to {@code ad}; identity when not encrypted. */
+    byte[] seal(byte[] plain, byte[] ad);
+
+    /** Reverses {@link #seal}; fails if the bytes or the associated data were changed. */
+    byte[] open(byte[] sealed, byte[] ad) throws GeneralSecurityException;
+
+    /** Seed of the chunker's gear table: secret when encrypted so chunk sizes do not reveal contents. */
+    long chunkerSeed(long configSeed);
+}

@@ -1,0 +1,29 @@
+package dev.vault.engine.repo.crypto;
+
+/** An unencrypted repository: plain SHA-256 ids, bytes stored as they are (integrity still checked by ids). */
+public final class PlainCrypto implements Crypto {
+    @Override
+    public boolean encrypted() {
+        return false;
+    }
+
+    @Override
+    public byte[] id(byte[] data, int off, int len) {
+        return Hashes.sha256(data, off, len);
+    }
+
+    @Override
+    public byte[] seal(byte[] plain, byte[] ad) {
+        return plain;
+    }
+
+    @Override
+    public byte[] open(byte[] sealed, byte[] ad) {
+        return sealed;
+    }
+
+    @Override
+    public long chunkerSeed(long configSeed) {
+        return configSeed;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.vault.engine.repo.pack;
+
+import com.github.luben.zstd.Zstd;
+import dev.vault.engine.repo.crypto.Crypto;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+
+/**
+ * Encoding of one blob as stored in a pack: {@code seal(flag || body, "vault blob" || type || id)}
+ * where flag 0 means the body is the plaintext and flag 1 a zstd frame (level 3), used only when it
+ * saves at least 1/32 of the size.
+ */
+public final class Blobs {
+    private static final byte[] AD_PREFIX = "vault blob".getBytes(StandardCharsets.US_ASCII);
+    public static final int ZSTD_LEVEL = 3;
+
+    private Blobs() {
+    }
+
+    static byte[] ad(BlobType type, BlobId id) {
+        byte[] ad = Arrays.copyOf(AD_PREFIX, AD_PREFIX.length + 1 + 32);
+        ad[AD_PREFIX.length] = (byte) type.code();
+        System.arraycopy(id.bytes(), 0, ad, AD_PREFIX.length + 1, 32);
+        return ad;
+    }
+
+    /** Payload before sealing: compressed when that pays, else raw. Also used for index and snapshot files. */
+    public static byte[] compress(byte[] plain) {
+        if (plain.length >= 64) {
+            byte[] z = Zstd.compress(plain, ZSTD_LEVEL);
+            if (z.length < plain.length - plain.length / 32) {
+                byte[] out = new byte[z.length + 1];
+                out[0] = 1;
+                System.arraycopy(z, 0, out, 1, z.length);
+                return out;
+            }
+        }
+        byte[] out = new byte[plain.length + 1];
+        System.arraycopy(plain, 0, out, 1, plain.length);
+        return out;
+    }
+
+    public static byte[] decompress(byte[] payload, int maxSize) throws CorruptDataException {
+        if (payload.length == 0) {
+            throw new CorruptDataException("empty payload");
+        }
+        if (payload[0] == 0) {
+            return Arrays.copyOfRange(payload, 1, payload.length);
+        }
+        if (payload[0] != 1) {
+            throw new CorruptDataException("unknown compression flag " + payload[0]);
+        }
+        long size = Zstd.getFrameContentSize(payload, 1, payload.length - 1);
+        if (size < 0 || size > maxSize) {
+            throw new CorruptDataException("compressed frame has invalid size " + size);
+        }
+        byte[] out = new byte[(int) size];
+        try {
+            long n = Zstd.decompressByteArray(out, 0, out.length, payload, 1, payload.length - 1);
+            if (n != size) {
+                throw new CorruptDataException("compressed frame decoded to " + n + " bytes, expected " + size);
+            }
+        } catch (RuntimeException e) {
+            throw new CorruptDataException("compressed frame is damaged: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    public static byte[] encode(Crypto crypto, BlobType type, BlobId id, byte[] plain) {
+        return crypto.seal(compress(plain), ad(type, id));
+    }
+
+    /** Decodes and verifies a stored blob: authenticates, decompresses and checks that its id matches. */
+    public static byte[] decode(Crypto crypto, BlobType type, BlobId id, byte[] stored, int rawLength)
+            throws CorruptDataException {
+        byte[] payload;
+        try {
+            payload = crypto.open(stored, ad(type, id));
+        } catch (GeneralSecurityException e) {
+            throw new CorruptDataException("blob " + id.shortHex() + " fails authentication");
+        }
+        byte[] plain = decompress(payload, Math.max(rawLength, 0));
+        if (plain.length != rawLength) {
+            throw new CorruptDataException("blob " + id.shortHex() + " has " + plain.length + " bytes, expected " + rawLength);
+        }
+        if (!Arrays.equals(crypto.id(plain, 0, plain.length), id.bytes())) {
+            throw new CorruptDataException("blob " + id.shortHex() + " does not match its id");
+        }
+        return plain;
+    }
+}

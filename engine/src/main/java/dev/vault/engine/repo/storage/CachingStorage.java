@@ -1,0 +1,157 @@
+package dev.vault.engine.repo.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Keeps local copies of a repository's index and snapshot files (immutable, named by the SHA-256 of
+ * their bytes) so that opening a repository on a slow target reads them from the local disk. It is
+ * only a cache: a copy whose hash does not match its name is ignored and fetched again, and deleting
+ * the cache folder changes nothing but speed.
+ */
+public final class CachingStorage implements Storage {
+    private final Storage inner;
+    private final Path dir;
+
+    public CachingStorage(Storage inner, Path cacheDir) {
+        this.inner = inner;
+        this.dir = cacheDir;
+    }
+
+    private static boolean cacheable(Handle h) {
+        return h.type() == FileType.INDEX || h.type() == FileType.SNAPSHOT;
+    }
+
+    private Path cachePath(Handle h) {
+        return dir.resolve(h.type().folder()).resolve(h.name());
+    }
+
+    static boolean matchesName(Handle h, byte[] data) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(data);
+            return HexFormat.of().formatHex(d).equals(h.name());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String location() {
+        return inner.location();
+    }
+
+    @Override
+    public List<String> list(FileType type) throws IOException {
+        List<String> names = inner.list(type);
+        if (type == FileType.INDEX || type == FileType.SNAPSHOT) {
+            // drop cached copies of files deleted from the repository (forget, prune)
+            Path d = dir.resolve(type.folder());
+            if (Files.isDirectory(d)) {
+                try (var s = Files.list(d)) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        if (!names.contains(p.getFileName().toString())) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // a cache that cannot be tidied is still correct
+                }
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public boolean exists(Handle h) throws IOException {
+        return inner.exists(h);
+    }
+
+    @Override
+    public long size(Handle h) throws IOException {
+        return inner.size(h);
+    }
+
+    @Override
+    public byte[] read(Handle h) throws IOException {
+        if (!cacheable(h)) {
+            return inner.read(h);
+        }
+        Path p = cachePath(h);
+        try {
+            if (Files.isRegularFile(p)) {
+                byte[] data = Files.readAllBytes(p);
+                if (matchesName(h, data)) {
+                    return data;
+                }
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // unreadable cache entry: fall through to the repository
+        }
+        byte[] data = inner.read(h);
+        if (matchesName(h, data)) {
+            store(p, data);
+        }
+        return data;
+    }
+
+    private static void store(Path p, byte[] data) {
+        try {
+            Files.createDirectories(p.getParent());
+            Path tmp = p.resolveSibling(p.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Files.write(tmp, data);
+            Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException ignored) {
+            // caching is best effort
+        }
+    }
+
+    @Override
+    public byte[] read(Handle h, long offset, int length) throws IOException {
+        return inner.read(h, offset, length);
+    }
+
+    @Override
+    public void write(Handle h, byte[] data) throws IOException {
+        inner.write(h, data);
+        if (cacheable(h) && matchesName(h, data)) {
+            store(cachePath(h), data);
+        }
+    }
+
+    @Override
+    public void delete(Handle h) throws IOException {
+        inner.delete(h);
+        if (cacheable(h)) {
+            Files.deleteIfExists(cachePath(h));
+        }
+    }
+
+    @Override
+    public Closeable holdLiveness(Handle h) throws IOException {
+        return inner.holdLiveness(h);
+    }
+
+    @Override
+    public Boolean isHeldByLiveProcess(Handle h) {
+        return inner.isHeldByLiveProcess(h);
+    }
+
+    @Override
+    public int removeLeftoverTemporaryFiles() throws IOException {
+        return inner.removeLeftoverTemporaryFiles();
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
+    }
+}

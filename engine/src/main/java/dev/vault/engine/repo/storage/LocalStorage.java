@@ -1,0 +1,242 @@
+package dev.vault.engine.repo.storage;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A repository in a local (or mounted network/USB) folder. Data files go into two-hex-digit shard
+ * folders; every write goes to {@code tmp/} first, is fsynced and then renamed into place, so a crash
+ * never leaves a half-written file under a real name. Works on FAT32/exFAT, NTFS and SMB (no symlinks,
+ * short lowercase names).
+ */
+public final class LocalStorage implements Storage {
+    private final Path root;
+    private final Map<Path, FileChannel> held = new ConcurrentHashMap<>();
+
+    public LocalStorage(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    /** The path of a handle: {@code config}, {@code data/3f/3f2a...}, {@code index/<id>}, ... */
+    public Path path(Handle h) {
+        switch (h.type()) {
+            case CONFIG:
+                return root.resolve("config");
+            case DATA:
+                String shard = h.name().length() >= 2 ? h.name().substring(0, 2) : "00";
+                return root.resolve("data").resolve(shard).resolve(h.name());
+            default:
+                return root.resolve(h.type().folder()).resolve(h.name());
+        }
+    }
+
+    @Override
+    public List<String> list(FileType type) throws IOException {
+        List<String> names = new ArrayList<>();
+        if (type == FileType.CONFIG) {
+            if (Files.isRegularFile(root.resolve("config"))) {
+                names.add("config");
+            }
+            return names;
+        }
+        Path dir = root.resolve(type.folder());
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        if (type == FileType.DATA) {
+            try (DirectoryStream<Path> shards = Files.newDirectoryStream(dir)) {
+                for (Path shard : shards) {
+                    if (Files.isDirectory(shard)) {
+                        addFiles(shard, names);
+                    }
+                }
+            }
+        } else {
+            addFiles(dir, names);
+        }
+        return names;
+    }
+
+    private static void addFiles(Path dir, List<String> names) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (!n.startsWith(".") && Files.isRegularFile(f)) {
+                    names.add(n);
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean exists(Handle h) {
+        return Files.exists(path(h));
+    }
+
+    @Override
+    public long size(Handle h) throws IOException {
+        return Files.size(path(h));
+    }
+
+    @Override
+    public byte[] read(Handle h) throws IOException {
+        return Files.readAllBytes(path(h));
+    }
+
+    @Override
+    public byte[] read(Handle h, long offset, int length) throws IOException {
+        try (FileChannel ch = FileChannel.open(path(h), StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(length);
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    throw new EOFException(h + " is shorter than expected (wanted " + length + " bytes at " + offset + ")");
+                }
+                pos += n;
+            }
+            return buf.array();
+        }
+    }
+
+    @Override
+    public void write(Handle h, byte[] data) throws IOException {
+        Path target = path(h);
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        Path tmpDir = root.resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Files.createDirectories(target.getParent());
+        Path tmp = tmpDir.resolve(h.name() + "-" + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target); // no REPLACE_EXISTING: write-once
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        syncDirectory(target.getParent());
+    }
+
+    /** Makes the rename durable where the OS allows opening a directory (not on Windows). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // Windows and some network filesystems cannot fsync a directory; the rename is still atomic there.
+        }
+    }
+
+    @Override
+    public void delete(Handle h) throws IOException {
+        Path p = path(h);
+        FileChannel ch = held.remove(p);
+        if (ch != null) {
+            ch.close();
+        }
+        Files.delete(p);
+    }
+
+    @Override
+    public Closeable holdLiveness(Handle h) throws IOException {
+        Path p = path(h);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock(0, Long.MAX_VALUE, false);
+        } catch (IOException | OverlappingFileLockException e) {
+            ch.close();
+            return null; // filesystem without locks (some SMB/FUSE mounts): callers fall back to timestamps
+        }
+        if (lock == null) {
+            ch.close();
+            return null;
+        }
+        held.put(p, ch);
+        return () -> {
+            FileChannel c = held.remove(p);
+            if (c != null) {
+                c.close();
+            }
+        };
+    }
+
+    @Override
+    public Boolean isHeldByLiveProcess(Handle h) {
+        Path p = path(h);
+        if (held.containsKey(p)) {
+            return Boolean.TRUE;
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock(0, Long.MAX_VALUE, false);
+            if (lock == null) {
+                return Boolean.TRUE;
+            }
+            lock.release();
+            return Boolean.FALSE;
+        } catch (OverlappingFileLockException e) {
+            return Boolean.TRUE; // held by this JVM
+        } catch (NoSuchFileException e) {
+            return Boolean.FALSE;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public int removeLeftoverTemporaryFiles() throws IOException {
+        Path tmpDir = root.resolve("tmp");
+        if (!Files.isDirectory(tmpDir)) {
+            return 0;
+        }
+        int n = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmpDir)) {
+            for (Path f : files) {
+                if (Files.deleteIfExists(f)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (FileChannel ch : held.values()) {
+            ch.close();
+        }
+        held.clear();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.vault.engine.repo.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Where a repository's files live. Files are written once (a second write of the same handle fails
+ * with {@link java.nio.file.FileAlreadyExistsException}), never modified, and read whole or by range.
+ * A missing file is reported with {@link java.nio.file.NoSuchFileException}.
+ */
+public interface Storage extends Closeable {
+    /** Human-readable location for messages, e.g. the folder path. */
+    String location();
+
+    /** Names of all files of one type (for CONFIG: "config" if present). Order unspecified. */
+    List<String> list(FileType type) throws IOException;
+
+    boolean exists(Handle h) throws IOException;
+
+    long size(Handle h) throws IOException;
+
+    byte[] read(Handle h) throws IOException;
+
+    /** Reads {@code length} bytes at {@code offset}; fails with EOFException when the file is shorter. */
+    byte[] read(Handle h, long offset, int length) throws IOException;
+
+    /** Stores the file completely and durably, or not at all; fails if it already exists. */
+    void write(Handle h, byte[] data) throws IOException;
+
+    void delete(Handle h) throws IOException;
+
+    /**
+     * Ties the liveness of a lock file to this process where the storage can (an OS file lock that dies
+     * with the process). Returns null when not supported.
+     */
+    default Closeable holdLiveness(Handle h) throws IOException {
+        return null;
+    }
+
+    /** TRUE if a live process holds {@link #holdLiveness} on the file, FALSE if none does, null if unknown. */
+    default Boolean isHeldByLiveProcess(Handle h) {
+        return null;
+    }
+
+    /** Removes temporary files left by interrupted writes; only safe when no other process writes. */
+    default int removeLeftoverTemporaryFiles() throws IOException {
+        return 0;
+    }
+
+    @Override
+    default void close() throws IOException {
+    }
+}

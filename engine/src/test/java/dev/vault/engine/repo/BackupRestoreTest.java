@@ -1,0 +1,205 @@
+package dev.vault.engine.repo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vault.engine.ExitCodes;
+import dev.vault.engine.VaultException;
+import dev.vault.engine.repo.crypto.KeyFile;
+import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.InMemoryStorage;
+import dev.vault.engine.repo.storage.LocalStorage;
+import dev.vault.engine.repo.storage.Storage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackupRestoreTest {
+    @TempDir
+    Path tmp;
+
+    static final KeyFile.KdfParams FAST_KDF = new KeyFile.KdfParams(1 << 10, 8, 1);
+
+    static Repository init(Storage s, boolean encrypt) throws IOException {
+        Repository.InitOptions o = new Repository.InitOptions();
+        o.encrypt = encrypt;
+        o.password = "secret".toCharArray();
+        o.kdf = FAST_KDF;
+        return Repository.init(s, o);
+    }
+
+    static void write(Path p, byte[] data) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.write(p, data);
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static Backup.Result backup(Repository repo, Path src) throws IOException {
+        Backup.Options o = new Backup.Options();
+        o.sources.add(src);
+        return Backup.run(repo, o);
+    }
+
+    static Restore.Result restore(Repository repo, String snap, Path to) throws IOException {
+        Restore.Options o = new Restore.Options();
+        o.snapshot = snap;
+        o.target = to;
+        return Restore.run(repo, o);
+    }
+
+    static void assertSameTree(Path a, Path b) throws IOException {
+        try (var s = Files.walk(a)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path rel = a.relativize(p);
+                Path q = b.resolve(rel.toString());
+                if (Files.isSymbolicLink(p)) {
+                    assertEquals(Files.readSymbolicLink(p), Files.readSymbolicLink(q), rel.toString());
+                } else if (Files.isRegularFile(p)) {
+                    assertArrayEquals(Files.readAllBytes(p), Files.readAllBytes(q), rel.toString());
+                    assertEquals(Files.getLastModifiedTime(p).toMillis(), Files.getLastModifiedTime(q).toMillis(), rel.toString());
+                } else {
+                    assertTrue(Files.isDirectory(q, LinkOption.NOFOLLOW_LINKS), rel.toString());
+                }
+            }
+        }
+    }
+
+    Path sampleWorkspace() throws IOException {
+        Path src = tmp.resolve("src");
+        write(src.resolve("README.md"), "hello vault\n".getBytes());
+        write(src.resolve("docs/notes.txt"), "some notes ".repeat(10_000).getBytes());
+        write(src.resolve("bin/big.dat"), random(5 << 20, 1));
+        write(src.resolve("bin/copy.dat"), random(5 << 20, 1));
+        write(src.resolve("empty.txt"), new byte[0]);
+        Files.createDirectories(src.resolve("emptydir"));
+        Files.createSymbolicLink(src.resolve("link-to-readme"), Path.of("README.md"));
+        Files.setLastModifiedTime(src.resolve("README.md"), FileTime.fromMillis(1_600_000_000_000L));
+        return src;
+    }
+
+    @Test
+    void encryptedBackupRestoresByteIdenticalFilesTimesAndSymlinks() throws IOException {
+        Path src = sampleWorkspace();
+        Files.setPosixFilePermissions(src.resolve("README.md"), PosixFilePermissions.fromString("rwxr-x---"));
+        Repository repo = init(new LocalStorage(tmp.resolve("repo")), true);
+        Backup.Result b = backup(repo, src);
+        assertTrue(b.unreadable.isEmpty());
+        Repository again = Repository.open(new LocalStorage(tmp.resolve("repo")), () -> "secret".toCharArray());
+        Restore.Result r = restore(again, "latest", tmp.resolve("out"));
+        assertEquals(List.of(), r.errors);
+        assertSameTree(src, tmp.resolve("out"));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("out/README.md"))));
+        // the duplicated 5 MiB file is stored once
+        long packBytes = 0;
+        for (String p : repo.storage().list(FileType.DATA)) {
+            packBytes += repo.storage().size(new dev.vault.engine.repo.storage.Handle(FileType.DATA, p));
+        }
+        assertTrue(packBytes < 6 << 20, "packs hold " + packBytes + " bytes");
+    }
+
+    @Test
+    void unencryptedRepositoryRoundTripsToo() throws IOException {
+        Path src = sampleWorkspace();
+        Repository repo = init(new InMemoryStorage(), false);
+        backup(repo, src);
+        Restore.Result r = restore(repo, "latest", tmp.resolve("out"));
+        assertEquals(List.of(), r.errors);
+        assertSameTree(src, tmp.resolve("out"));
+    }
+
+    @Test
+    void secondBackupReusesUnchangedFilesAndAddsLittle() throws IOException {
+        Path src = sampleWorkspace();
+        Repository repo = init(new InMemoryStorage(), true);
+        Backup.Result first = backup(repo, src);
+        Backup.Result second = backup(repo, src);
+        assertEquals(0, second.snapshot.summary.bytesRead);
+        assertEquals(first.snapshot.summary.totalFiles, second.snapshot.summary.filesUnchanged);
+        assertEquals(first.snapshot.tree, second.snapshot.tree);
+        assertEquals(first.snapshot.id, second.snapshot.parent);
+        write(src.resolve("docs/new.txt"), "new".getBytes());
+        Backup.Result third = backup(repo, src);
+        assertEquals(1, third.snapshot.summary.filesNew);
+        assertTrue(third.snapshot.summary.bytesAdded < 100_000, "added " + third.snapshot.summary.bytesAdded);
+    }
+
+    @Test
+    void wrongPasswordIsRefusedWithItsExitCode() throws IOException {
+        InMemoryStorage s = new InMemoryStorage();
+        init(s, true);
+        VaultException e = assertThrows(VaultException.class, () -> Repository.open(s, () -> "nope".toCharArray()));
+        assertEquals(ExitCodes.WRONG_PASSWORD, e.exitCode());
+    }
+
+    @Test
+    void missingRepositoryIsReportedAsNoRepository() {
+        VaultException e = assertThrows(VaultException.class,
+                () -> Repository.open(new LocalStorage(tmp.resolve("nothing")), () -> "x".toCharArray()));
+        assertEquals(ExitCodes.NO_REPOSITORY, e.exitCode());
+        assertTrue(e.getMessage().contains(tmp.resolve("nothing").toString()));
+    }
+
+    @Test
+    void unreadableSourceFileIsNamedAndTheRestIsBackedUp() throws IOException {
+        Path src = sampleWorkspace();
+        Path secret = src.resolve("secret.txt");
+        write(secret, "x".getBytes());
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(secret), "running as a user who can read anything");
+        Repository repo = init(new InMemoryStorage(), true);
+        Backup.Result b = backup(repo, src);
+        assertEquals(1, b.unreadable.size());
+        assertTrue(b.unreadable.get(0).startsWith("secret.txt"));
+        assertEquals(b.unreadable, b.snapshot.unreadable);
+    }
+
+    @Test
+    void excludedFilesAreNotBackedUpAndRepositoryInsideSourceIsSkipped() throws IOException {
+        Path src = sampleWorkspace();
+        write(src.resolve("build/out.o"), "obj".getBytes());
+        write(src.resolve("x.tmp"), "tmp".getBytes());
+        Repository repo = init(new LocalStorage(src.resolve(".backup")), true);
+        Backup.Options o = new Backup.Options();
+        o.sources.add(src);
+        o.excludes.add("*.tmp");
+        o.excludes.add("build");
+        o.skip.add(src.resolve(".backup"));
+        Backup.run(repo, o);
+        restore(repo, "latest", tmp.resolve("out"));
+        assertFalse(Files.exists(tmp.resolve("out/x.tmp")));
+        assertFalse(Files.exists(tmp.resolve("out/build")));
+        assertFalse(Files.exists(tmp.resolve("out/.backup")));
+        assertTrue(Files.exists(tmp.resolve("out/README.md")));
+    }
+
+    @Test
+    void gitCommitOfTheWorkspaceIsRecorded() throws IOException {
+        Path src = sampleWorkspace();
+        write(src.resolve(".git/HEAD"), "ref: refs/heads/main\n".getBytes());
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        write(src.resolve(".git/refs/heads/main"), (commit + "\n").getBytes());
+        Repository repo = init(new InMemoryStorage(), false);
+        assertEquals(commit, backup(repo, src).snapshot.gitCommit);
+        Path other = tmp.resolve("plain");
+        write(other.resolve("a"), "a".getBytes());
+        assertNull(backup(repo, other).snapshot.gitCommit);
+        assertNotNull(repo.findSnapshot("latest"));
+    }
+}

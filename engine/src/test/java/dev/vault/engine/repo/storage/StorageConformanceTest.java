@@ -1,0 +1,111 @@
+package dev.vault.engine.repo.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract every Storage must meet; one subclass per implementation. */
+abstract class StorageConformanceTest {
+    @TempDir
+    Path tmp;
+    Storage s;
+
+    abstract Storage create(Path dir) throws IOException;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        s = create(tmp);
+    }
+
+    static byte[] data(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void savedFileLoadsBackIdentical() throws IOException {
+        byte[] d = data(100_000, 1);
+        Handle h = new Handle(FileType.DATA, "ab01");
+        s.write(h, d);
+        assertArrayEquals(d, s.read(h));
+        assertEquals(d.length, s.size(h));
+        assertTrue(s.exists(h));
+    }
+
+    @Test
+    void rangeReadReturnsExactBytesAndFailsPastTheEnd() throws IOException {
+        byte[] d = data(5000, 2);
+        Handle h = new Handle(FileType.DATA, "cd02");
+        s.write(h, d);
+        byte[] part = s.read(h, 1000, 300);
+        for (int i = 0; i < 300; i++) {
+            assertEquals(d[1000 + i], part[i]);
+        }
+        assertThrows(EOFException.class, () -> s.read(h, 4900, 200));
+    }
+
+    @Test
+    void listShowsFilesOfOneTypeOnly() throws IOException {
+        s.write(new Handle(FileType.DATA, "aa11"), data(10, 3));
+        s.write(new Handle(FileType.DATA, "bb22"), data(10, 4));
+        s.write(new Handle(FileType.INDEX, "cc33"), data(10, 5));
+        s.write(Handle.config(), data(10, 6));
+        assertEquals(List.of("aa11", "bb22"), s.list(FileType.DATA).stream().sorted().toList());
+        assertEquals(List.of("cc33"), s.list(FileType.INDEX));
+        assertEquals(List.of("config"), s.list(FileType.CONFIG));
+        assertEquals(List.of(), s.list(FileType.SNAPSHOT));
+    }
+
+    @Test
+    void savingTwiceFailsAndKeepsTheFirstContent() throws IOException {
+        Handle h = new Handle(FileType.SNAPSHOT, "dd44");
+        s.write(h, data(10, 7));
+        assertThrows(FileAlreadyExistsException.class, () -> s.write(h, data(10, 8)));
+        assertArrayEquals(data(10, 7), s.read(h));
+    }
+
+    @Test
+    void missingFileIsReportedAsMissing() {
+        Handle h = new Handle(FileType.INDEX, "ee55");
+        assertThrows(NoSuchFileException.class, () -> s.read(h));
+        assertThrows(NoSuchFileException.class, () -> s.delete(h));
+        assertThrows(IOException.class, () -> s.read(h, 0, 1));
+    }
+
+    @Test
+    void deleteRemovesTheFile() throws IOException {
+        Handle h = new Handle(FileType.LOCK, "ff66");
+        s.write(h, data(10, 9));
+        s.delete(h);
+        assertFalse(s.exists(h));
+        assertEquals(List.of(), s.list(FileType.LOCK));
+    }
+
+    @Test
+    void emptyFileRoundTrips() throws IOException {
+        Handle h = new Handle(FileType.KEY, "0077");
+        s.write(h, new byte[0]);
+        assertArrayEquals(new byte[0], s.read(h));
+    }
+
+    @Test
+    void handlesRejectNamesThatCouldEscapeTheirFolder() {
+        assertThrows(IllegalArgumentException.class, () -> new Handle(FileType.DATA, "../x"));
+        assertThrows(IllegalArgumentException.class, () -> new Handle(FileType.DATA, ".hidden"));
+        assertThrows(IllegalArgumentException.class, () -> new Handle(FileType.DATA, "a\\b"));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vault.targets.run;
+
+import dev.vault.engine.repo.storage.Handle;
+import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.Storage;
+import dev.vault.targets.Target;
+import dev.vault.targets.TargetMarker;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A storage wrapper that refuses to write or delete unless the target's marker is still at the
+ * repository root. When a drive is pulled mid-run, its mount point turns into an empty folder on the
+ * computer's own disk; without this check the next write would quietly recreate the repository there.
+ */
+public final class MarkedStorage implements Storage {
+    private final Storage inner;
+    private final Path root;
+    private final Target target;
+
+    public MarkedStorage(Storage inner, Path root, Target target) {
+        this.inner = inner;
+        this.root = root;
+        this.target = target;
+    }
+
+    private void guard() throws IOException {
+        if (!Files.isRegularFile(root.resolve(TargetMarker.FILE_NAME), LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.NoSuchFileException(root.resolve(TargetMarker.FILE_NAME).toString(), null,
+                    "the marker of target '" + target.name() + "' is gone (drive removed?); nothing more is written");
+        }
+    }
+
+    @Override
+    public String location() {
+        return inner.location();
+    }
+
+    @Override
+    public List<String> list(FileType type) throws IOException {
+        return inner.list(type);
+    }
+
+    @Override
+    public boolean exists(Handle h) throws IOException {
+        return inner.exists(h);
+    }
+
+    @Override
+    public long size(Handle h) throws IOException {
+        return inner.size(h);
+    }
+
+    @Override
+    public byte[] read(Handle h) throws IOException {
+        return inner.read(h);
+    }
+
+    @Override
+    public byte[] read(Handle h, long offset, int length) throws IOException {
+        return inner.read(h, offset, length);
+    }
+
+    @Override
+    public void write(Handle h, byte[] data) throws IOException {
+        guard();
+        inner.write(h, data);
+    }
+
+    @Override
+    public void delete(Handle h) throws IOException {
+        guard();
+        inner.delete(h);
+    }
+
+    @Override
+    public Closeable holdLiveness(Handle h) throws IOException {
+        return inner.holdLiveness(h);
+    }
+
+    @Override
+    public Boolean isHeldByLiveProcess(Handle h) {
+        return inner.isHeldByLiveProcess(h);
+    }
+
+    @Override
+    public int removeLeftoverTemporaryFiles() throws IOException {
+        guard();
+        return inner.removeLeftoverTemporaryFiles();
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
+    }
+}
