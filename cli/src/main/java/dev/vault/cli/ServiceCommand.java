@@ -33,20 +33,13 @@ public final class ServiceCommand implements Runnable {
         Platform platform;
 
         ServiceDefinition definition() {
-            Path ws = workspaceRoot(startDir());
+            Path ws;
+            try (dev.vault.engine.sync.Workspace w = dev.vault.engine.sync.Workspace.find(startDir())) {
+                ws = w.root();
+            }
             Platform p = platform != null ? platform : Platform.current();
             Path java = Path.of(System.getProperty("java.home"), "bin", p == Platform.WINDOWS ? "java.exe" : "java");
             return ServiceDefinition.of(p, new ServiceDefinition.Launch(java, jar(), List.of("-XX:+UseSerialGC"), ws), env());
-        }
-
-        /** The enclosing vault workspace: the nearest folder whose .git holds vault's state. */
-        static Path workspaceRoot(Path start) {
-            for (Path p = start; p != null; p = p.getParent()) {
-                if (Files.isDirectory(p.resolve(".git").resolve("vault"))) {
-                    return p;
-                }
-            }
-            throw new VaultException(ExitCodes.FAILURE, start + " is not inside a vault workspace; pass -C <workspace> or run 'vault init' first.");
         }
 
         Path jar() {

@@ -20,8 +20,11 @@ public final class StatusCommand extends BaseCommand {
     public Integer call() throws IOException {
         try (Workspace ws = Workspace.find(startDir())) {
             WorkspaceStatus.Report r = WorkspaceStatus.compute(ws, !noHub);
+            com.google.gson.JsonObject daemon = dev.vault.cli.daemon.Daemon.readState(ws.root());
             if (json()) {
-                out().println(SyncOutput.toJson(r));
+                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(SyncOutput.toJson(r)).getAsJsonObject();
+                o.add("daemon", daemon == null ? com.google.gson.JsonNull.INSTANCE : daemon);
+                out().println(SyncOutput.toJson(o));
                 return 0;
             }
             Instant now = Instant.now();
@@ -31,6 +34,7 @@ public final class StatusCommand extends BaseCommand {
             o.println("Hub        " + r.hub + (r.hubReachable == null ? "" : r.hubReachable
                     ? (r.hubHasNewChanges ? " (reachable, has new changes)" : " (reachable)")
                     : " (NOT reachable: " + r.hubProblem + ")"));
+            o.println("Daemon     " + daemonLine(daemon));
             if (r.running) {
                 o.println("Running    a sync round is running now (pid " + r.runningPid + ")");
             }
@@ -65,6 +69,26 @@ public final class StatusCommand extends BaseCommand {
             }
             return 0;
         }
+    }
+
+    /** One line on the daemon: not running, or its pid, what it is doing and any part that fails. */
+    static String daemonLine(com.google.gson.JsonObject d) {
+        if (d == null) {
+            return "not running (start it with 'vault daemon', or at login with 'vault service install')";
+        }
+        StringBuilder b = new StringBuilder("running");
+        if (d.has("pid")) {
+            b.append(" (pid ").append(d.get("pid").getAsLong()).append(')');
+        }
+        if (d.has("doing")) {
+            b.append(", ").append(d.get("doing").getAsString());
+        }
+        if (d.has("errors")) {
+            for (var e : d.getAsJsonObject("errors").entrySet()) {
+                b.append("; ").append(e.getKey()).append(" failing: ").append(e.getValue().getAsString());
+            }
+        }
+        return b.toString();
     }
 
     private static String counts(WorkspaceStatus.Report r) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             ConflictsCommand.class,
             DemoCommand.class,
             ServiceCommand.class,
+            DaemonCommand.class,
             // backup repository (issue 3)
             RepoCommand.class,
             BackupCommand.class,

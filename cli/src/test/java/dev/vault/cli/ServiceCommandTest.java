@@ -31,7 +31,6 @@ class ServiceCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         ws = tmp.resolve("my work %1");
-        Files.createDirectories(ws.resolve(".git").resolve("vault"));
         home = tmp.resolve("home");
         Path jar = tmp.resolve("vault.jar");
         Files.write(jar, new byte[0]);
@@ -40,6 +39,8 @@ class ServiceCommandTest {
                 .env("APPDATA", home.resolve("AppData").toString())
                 .env("USERNAME", "ada").env("USERDOMAIN", "PC")
                 .env("VAULT_JAR", jar.toString());
+        CliRunner.Result init = cli.run("init", ws.toString(), "--hub", tmp.resolve("hub.git").toString(), "--name", "pc");
+        assertEquals(0, init.exitCode, init.toString());
     }
 
     @Test
@@ -121,8 +122,8 @@ class ServiceCommandTest {
     @Test
     void outsideAWorkspaceIsAClearError() {
         CliRunner.Result r = cli.run("service", "install", "--no-enable", "-C", tmp.toString());
-        assertEquals(1, r.exitCode, r.toString());
-        assertTrue(r.err.startsWith("vault: ") && r.err.contains("not inside a vault workspace"), r.toString());
+        assertEquals(10, r.exitCode, r.toString());
+        assertTrue(r.err.startsWith("vault: ") && r.err.contains("no vault workspace"), r.toString());
     }
 
     @Test
