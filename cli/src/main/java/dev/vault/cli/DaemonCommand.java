@@ -3,6 +3,7 @@ package dev.vault.cli;
 import dev.vault.cli.daemon.Daemon;
 import dev.vault.cli.daemon.DaemonActions;
 import dev.vault.cli.daemon.DaemonCore;
+import dev.vault.cli.daemon.TargetPass;
 import dev.vault.engine.ExitCodes;
 import dev.vault.engine.VaultException;
 import dev.vault.engine.config.Durations;
@@ -16,9 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -125,28 +124,7 @@ public final class DaemonCommand extends BaseCommand {
             if (mine.isEmpty()) {
                 return null;
             }
-            Scheduler.PassResult pass;
-            try {
-                pass = RunDueCommand.pass(env(), passwordFile, new Scheduler.Options(mine, false, false));
-            } catch (VaultException e) {
-                if (e.exitCode() == ExitCodes.LOCKED) {
-                    return null; // another process is running targets now; try again next pass
-                }
-                throw e;
-            }
-            List<String> did = new ArrayList<>();
-            List<String> failed = new ArrayList<>();
-            for (Scheduler.Report rep : pass.reports()) {
-                if (rep.action() == Scheduler.Action.RAN) {
-                    did.add(rep.message());
-                } else if (rep.action() == Scheduler.Action.FAILED) {
-                    failed.add(rep.message());
-                }
-            }
-            if (!failed.isEmpty()) {
-                throw new VaultException(String.join("; ", failed) + (did.isEmpty() ? "" : " (also: " + String.join("; ", did) + ")"));
-            }
-            return did.isEmpty() ? null : String.join("; ", did);
+            return TargetPass.run(() -> RunDueCommand.pass(env(), passwordFile, new Scheduler.Options(mine, false, false)));
         }
     }
 

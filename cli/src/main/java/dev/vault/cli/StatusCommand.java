@@ -23,7 +23,9 @@ public final class StatusCommand extends BaseCommand {
             com.google.gson.JsonObject daemon = dev.vault.cli.daemon.Daemon.readState(ws.root());
             if (json()) {
                 com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(SyncOutput.toJson(r)).getAsJsonObject();
-                o.add("daemon", daemon == null ? com.google.gson.JsonNull.INSTANCE : daemon);
+                com.google.gson.JsonObject stopped = new com.google.gson.JsonObject();
+                stopped.addProperty("running", false);
+                o.add("daemon", daemon == null ? stopped : daemon);
                 out().println(SyncOutput.toJson(o));
                 return 0;
             }

@@ -51,36 +51,45 @@ public final class Daemon {
 
     /** Runs until {@link #stop()}; throws VaultException (exit 11) if another daemon holds the workspace. */
     public void run(Runnable onStarted) throws IOException {
+        // Only the lock holder may touch the state file: a refused second daemon must leave it alone.
         try (DaemonLock lock = DaemonLock.acquire(workspace)) {
-            core = new DaemonCore(clock, settings, actions, new DaemonCore.Listener() {
-                @Override
-                public void event(String line) {
-                    log.log(line);
-                    writeState();
-                }
-
-                @Override
-                public void stateChanged() {
-                    writeState();
-                }
-            });
-            log.log("daemon started (pid " + ProcessHandle.current().pid() + ") for " + workspace
-                    + ", sync every " + dev.vault.engine.config.Durations.format(settings.interval));
-            try (WorkspaceWatcher watcher = new WorkspaceWatcher(workspace, this::filesChanged)) {
-                onStarted.run();
-                while (!stopping) {
-                    Instant next = core.step();
-                    writeState();
-                    sleepUntil(next);
-                }
+            try {
+                runLocked(onStarted);
+            } finally {
+                stopping = true;
+                exited = true;
+                writeState();
+                finished.countDown();
             }
-            log.log("daemon stopped");
         } finally {
-            stopping = true;
-            exited = true;
-            writeState();
             finished.countDown();
         }
+    }
+
+    private void runLocked(Runnable onStarted) throws IOException {
+        core = new DaemonCore(clock, settings, actions, new DaemonCore.Listener() {
+            @Override
+            public void event(String line) {
+                log.log(line);
+                writeState();
+            }
+
+            @Override
+            public void stateChanged() {
+                writeState();
+            }
+        });
+        log.log("daemon started (pid " + ProcessHandle.current().pid() + ") for " + workspace
+                + ", sync every " + dev.vault.engine.config.Durations.format(settings.interval));
+        try (WorkspaceWatcher watcher = new WorkspaceWatcher(workspace, this::filesChanged)) {
+            onStarted.run();
+            while (!stopping) {
+                Instant next = core.step();
+                writeState();
+                sleepUntil(next);
+            }
+        }
+        log.log("daemon stopped");
     }
 
     private void filesChanged() {
