@@ -36,7 +36,7 @@ say "  $DATA_SUMMARY"
 CHANGE_REL=$(cd "$W/data" && find . -type f -name '*.md' | LC_ALL=C sort | head -n 1)
 [ -n "$CHANGE_REL" ] || CHANGE_REL=$(cd "$W/data" && find . -type f | LC_ALL=C sort | head -n 1)
 
-declare -A MED RSS
+declare -A MED RSS LAST_OUT
 
 # One-off steps (single run each): set-up of both computers, for information.
 VA=$W/vault/alpha VB=$W/vault/beta VHUB=$W/vault/hub.git
@@ -72,6 +72,7 @@ bench_step() {
         [ -z "$prep" ] || sh -c "$prep" >/dev/null 2>&1
         timed_ok "$key" t sh -c "$cmd"
         RSS[$key]=$t_kb
+        LAST_OUT[$key]=$(head -n 1 "$BENCH_WORK/last.log")
     else
         local times=() rss=()
         [ -z "$prep" ] || sh -c "$prep" >/dev/null 2>&1
@@ -81,6 +82,7 @@ bench_step() {
             timed_ok "$key" t sh -c "$cmd"
             times+=("$t_s") rss+=("$t_kb")
         done
+        LAST_OUT[$key]=$(head -n 1 "$BENCH_WORK/last.log")
         MED[$key]=$(median "${times[@]}")
         RSS[$key]=$(maxof "${rss[@]}")
     fi
@@ -153,4 +155,5 @@ row() { # label vault_key git_key time_target
     echo
     echo "targets (issue 2): shell no-change sync and status <= 1.5 s; one-file change <= 2 s; warm rounds <= 0.3 s; peak RSS of a sync round <= 256 MB (= 244 MiB)"
     echo "workspaces equal after the runs: vault $VAULT_SAME, git $GIT_SAME"
+    echo "vault's own words: no-change sync: '${LAST_OUT[vault_nochange]:-}'; one-file change: '${LAST_OUT[vault_change]:-}'; received: '${LAST_OUT[vault_receive]:-}'"
 }
