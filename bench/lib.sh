@@ -42,11 +42,18 @@ vault() {
     "${VAULT_ARGV[@]}" "$@"
 }
 
-# Fails with a clear message if the jar lacks a subcommand (e.g. the feature is not merged yet).
+# Fails with a clear message if the jar lacks a (sub)command, e.g. the feature is not merged yet.
+# Reads the command lists of `vault --help` and `vault help <group>` (not every subcommand has
+# its own --help option).
 require_vault_command() {
-    local out
-    if ! out=$(vault "$@" --help 2>&1); then
-        die "the vault jar $VAULT_JAR has no working 'vault $*' command (not merged yet?): $(printf '%s' "$out" | head -n 2 | tr '\n' ' ')"
+    local listing
+    listing=$(vault --help 2>&1 || true)
+    if ! printf '%s\n' "$listing" | grep -qE "^ +$1( |\$)"; then
+        die "the vault jar $VAULT_JAR has no 'vault $1' command (not merged yet?)"
+    fi
+    if [ $# -gt 1 ]; then
+        listing=$(vault help "$1" 2>&1 || true)
+        printf '%s\n' "$listing" | grep -qE "^ +$2( |\$)" || die "the vault jar $VAULT_JAR has no 'vault $1 $2' command (not merged yet?)"
     fi
 }
 
