@@ -84,6 +84,9 @@ restored_root() {
     return 1
 }
 
+LARGE_REL=images/disk.img   # Datasets.LARGE_FILE
+is_active_early() { local t; for t in "${ACTIVE[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+
 declare -A R   # R[tool/metric] = space-separated values of every run
 add() { R[$1]="${R[$1]:-} $2"; }
 
@@ -135,6 +138,19 @@ for ((run = 1; run <= RUNS; run++)); do
         rm -rf "$repo" "$dest"
     done
 done
+
+# One-core throughput of vault's chunker and per-chunk pipeline on the dataset's large file.
+CHUNKER_OUT="not run (vault not measured)"
+if is_active_early vault; then
+    say "bench: chunker and per-chunk pipeline harness"
+    # shellcheck disable=SC2086
+    if out=$(java -XX:+UseSerialGC -Xmx2g ${VAULT_JAVA_OPTS:-} -cp "$VAULT_JAR" "$BENCH_ROOT/bench/ChunkerBench.java" \
+            "$W/data/$LARGE_REL" 5 2>&1); then
+        CHUNKER_OUT=$out
+    else
+        CHUNKER_OUT="the harness failed (engine API changed?): $(printf '%s' "$out" | head -n 3)"
+    fi
+fi
 
 med() { # med TOOL METRIC → median over runs, "-" if the tool was not measured
     # shellcheck disable=SC2086
@@ -207,6 +223,8 @@ rss_all() { # peak RSS over every step and run of a tool, MiB
     printf '%-36s %9s %9s %9s %12s  %s\n' "peak RSS, any step, MiB" "$v" "$(rss_all restic)" "$(rss_all borg)" \
         "$(ratio "$v" "$(rss_all restic)")" "$(awk -v m="$v" 'BEGIN{ if (m=="-") print "-"; else if (m*1048576 <= 300e6) print "met"; else print "MISSED" }') (<= 300 MB = 286 MiB)"
     echo
+    echo "chunker harness (bench/ChunkerBench.java, one core, on $LARGE_REL):"
+    printf '%s\n' "$CHUNKER_OUT" | sed 's/^/  /'
     echo "restores verified byte for byte: $([ ${#VERIFY_FAILED[@]} -eq 0 ] && echo "all" || echo "FAILED: ${VERIFY_FAILED[*]}")"
     echo "raw values per run (seconds / bytes / KiB):"
     for k in $(printf '%s\n' "${!R[@]}" | sort); do echo "  $k:${R[$k]}"; done
