@@ -5,7 +5,8 @@
 # Knobs (environment): SCALE (dataset scale, default 1), RUNS (timed runs per step, default 5,
 # at least 5 for the report), WARM_ROUNDS (rounds of the in-process harness, default 20),
 # SEED (dataset seed, default 1), VAULT_JAR (default: build this checkout via ./vault --version),
-# VAULT_JAVA_OPTS (extra JVM options), KEEP=1 (keep the scratch folder), TMPDIR.
+# VAULT_JAVA_OPTS (extra JVM options), APPCDS=1 (use an AppCDS archive of the jar made by one
+# sync run: shows how much of a shell round is class loading), KEEP=1 (keep the scratch folder), TMPDIR.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -57,6 +58,16 @@ timed_ok "git init" t sh -c 'git init -q -b main "$1" && git init -q --bare -b m
 MED[git_init]=$t_s RSS[git_init]=$t_kb
 timed_ok "git clone" t git clone -q "$GHUB" "$GB"
 MED[git_join]=$t_s RSS[git_join]=$t_kb
+
+# APPCDS=1: measure with a dynamic AppCDS archive of the jar's classes, made by one sync run
+# (what a launcher could do on first use), to see how much of a shell round is class loading.
+if [ "${APPCDS:-0}" = 1 ]; then
+    say "bench: making an AppCDS archive from one vault sync run"
+    VAULT_JAVA_OPTS="${VAULT_JAVA_OPTS:-} -XX:ArchiveClassesAtExit=$W/vault.jsa" setup_vault_cmd
+    vault sync -C "$VA" >/dev/null 2>&1 || die "the AppCDS archiving run failed"
+    VAULT_JAVA_OPTS="${VAULT_JAVA_OPTS:-} -XX:SharedArchiveFile=$W/vault.jsa"
+    setup_vault_cmd
+fi
 
 # bench_step KEY PREPARE COMMAND: median wall time over RUNS runs (after one warm-up) and peak RSS.
 bench_step() {
@@ -136,6 +147,7 @@ row() { # label vault_key git_key time_target
     echo "== vault sync benchmark (issue 2) =="
     machine_info
     echo "vault jar: $VAULT_JAR"
+    echo "vault command: ${VAULT_SH//$BENCH_WORK/<scratch>}"
     echo "dataset: $DATA_SUMMARY; seed $SEED; scale $SCALE"
     echo "timing: median of $RUNS runs after 1 warm-up ($([ "$USE_HYPERFINE" = 1 ] && echo "hyperfine $(hyperfine --version | cut -d' ' -f2)" || echo "shell loop")), from the shell, JVM start included; peak RSS from /usr/bin/time (MiB)"
     echo "page cache: warm (dataset read once before the runs); both tools on local bare hubs in the same scratch folder"
