@@ -9,6 +9,7 @@ die() { say "bench: $*"; exit 1; }
 # A fresh scratch folder under $TMPDIR, removed on exit unless KEEP=1.
 make_workdir() {
     BENCH_WORK=$(mktemp -d "${TMPDIR:-/tmp}/vault-bench.XXXXXX")
+    BENCH_LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
     if [ "${KEEP:-0}" = 1 ]; then
         trap 'say "bench: kept scratch folder $BENCH_WORK"' EXIT
     else
@@ -153,5 +154,6 @@ machine_info() {
     mem=$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null)
     printf 'machine: %s cores, %s, %s RAM, %s\n' "$(nproc)" "${cpu:-unknown CPU}" "${mem:-?}" "$(uname -sr)"
     printf 'java: %s\n' "$(java -version 2>&1 | head -n 2 | tail -n 1)"
-    printf 'date: %s\n' "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    printf 'date: %s; load average at start: %s, at end: %s (above ~1, other work on the machine skews figures)\n' \
+        "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" "${BENCH_LOAD_START:-?}" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 }
