@@ -106,13 +106,13 @@ for ((run = 1; run <= RUNS; run++)); do
 
         cmd_for "$tool" backup "$repo" first
         timed_ok "$tool first backup" t "${CMD[@]}"
-        add "$tool/first_s" "$t_s"; add "$tool/first_kb" "$t_kb"
+        add "$tool/first_s" "$t_s"; add "$tool/first_kb" "$t_kb"; add "$tool/first_cpu" "$t_cpu"
         size_first=$(dir_bytes "$repo")
         add "$tool/size_first" "$size_first"
 
         cmd_for "$tool" backup "$repo" nochange
         timed_ok "$tool no-change backup" t "${CMD[@]}"
-        add "$tool/nochange_s" "$t_s"; add "$tool/nochange_kb" "$t_kb"
+        add "$tool/nochange_s" "$t_s"; add "$tool/nochange_kb" "$t_kb"; add "$tool/nochange_cpu" "$t_cpu"
         size_nochange=$(dir_bytes "$repo")
 
         EDIT_SUMMARY=$(datasets edit-day "$SRC" "$SEED")
@@ -121,7 +121,7 @@ for ((run = 1; run <= RUNS; run++)); do
         warm_cache "$SRC"
         cmd_for "$tool" backup "$repo" edits
         timed_ok "$tool backup after edits" t "${CMD[@]}"
-        add "$tool/edits_s" "$t_s"; add "$tool/edits_kb" "$t_kb"
+        add "$tool/edits_s" "$t_s"; add "$tool/edits_kb" "$t_kb"; add "$tool/edits_cpu" "$t_cpu"
         size_edits=$(dir_bytes "$repo")
         add "$tool/size_final" "$size_edits"
         add "$tool/added" "$((size_edits - size_nochange))"
@@ -130,7 +130,7 @@ for ((run = 1; run <= RUNS; run++)); do
         sync
         cmd_for "$tool" restore "$repo" "$dest" edits
         timed_ok "$tool restore" t "${CMD[@]}"
-        add "$tool/restore_s" "$t_s"; add "$tool/restore_kb" "$t_kb"
+        add "$tool/restore_s" "$t_s"; add "$tool/restore_kb" "$t_kb"; add "$tool/restore_cpu" "$t_cpu"
         if ! restored_root "$tool" "$dest" >/dev/null; then
             VERIFY_FAILED+=("$tool run $run")
             say "bench: $tool's restore (run $run) does not match the backed-up files!"
@@ -205,13 +205,17 @@ rss_all() { # peak RSS over every step and run of a tool, MiB
     echo "method: per run and tool: fresh copy of the dataset, sync, read once (page cache warm for every tool alike;"
     echo "  caches are not dropped), init (untimed), first backup, no-change backup, edit-day, backup, restore latest into an"
     echo "  empty folder (checked byte for byte). Medians of $RUNS run(s); tools interleaved within each run."
-    echo "  Wall time from the shell (JVM start included); peak RSS from /usr/bin/time; sizes are du -sb of the repository."
+    echo "  Wall time from the shell (JVM start included); cpu = user+system seconds; peak RSS from /usr/bin/time; sizes are du -sb of the repository."
     echo
     printf '%-36s %9s %9s %9s %12s  %s\n' "step (median)" "vault" "restic" "borg" "vault/restic" "target"
     row "first backup, s" first_s s ratio 0.7
     row "no-change backup, s" nochange_s s ratio 1.0
     row "backup after edit-day, s" edits_s s ratio 1.0
     row "full restore, s" restore_s s ratio 0.8
+    row "first backup, cpu s" first_cpu s - -
+    row "no-change backup, cpu s" nochange_cpu s - -
+    row "backup after edit-day, cpu s" edits_cpu s - -
+    row "full restore, cpu s" restore_cpu s - -
     row "repository size after first, MiB" size_first mib ratio 1.0
     row "repository size at end, MiB" size_final mib ratio 1.0
     row "added by edit-day backup, MiB" added mib abs 10

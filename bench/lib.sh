@@ -89,15 +89,17 @@ warm_cache() {
 have() { command -v "$1" >/dev/null 2>&1; }
 
 # timed OUT_PREFIX cmd...: runs cmd with stdout/stderr to $BENCH_WORK/last.log; sets
-# ${OUT_PREFIX}_s (wall seconds, ns clock) and ${OUT_PREFIX}_kb (peak RSS, KiB) and returns cmd's code.
+# ${OUT_PREFIX}_s (wall seconds, ns clock), ${OUT_PREFIX}_kb (peak RSS, KiB) and ${OUT_PREFIX}_cpu
+# (user + system CPU seconds, less sensitive to other load than wall time); returns cmd's code.
 timed() {
     local prefix=$1; shift
     local tf=$BENCH_WORK/time.out t0 t1 rc=0
     t0=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$tf" "$@" >"$BENCH_WORK/last.log" 2>&1 || rc=$?
+    /usr/bin/time -f '%M %U %S' -o "$tf" "$@" >"$BENCH_WORK/last.log" 2>&1 || rc=$?
     t1=$(date +%s%N)
     printf -v "${prefix}_s" '%s' "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')"
-    printf -v "${prefix}_kb" '%s' "$(tail -n 1 "$tf")"
+    printf -v "${prefix}_kb" '%s' "$(tail -n 1 "$tf" | cut -d' ' -f1)"
+    printf -v "${prefix}_cpu" '%s' "$(tail -n 1 "$tf" | awk '{printf "%.2f", $2 + $3}')"
     return $rc
 }
 

@@ -37,7 +37,7 @@ say "  $DATA_SUMMARY"
 CHANGE_REL=$(cd "$W/data" && find . -type f -name '*.md' | LC_ALL=C sort | head -n 1)
 [ -n "$CHANGE_REL" ] || CHANGE_REL=$(cd "$W/data" && find . -type f | LC_ALL=C sort | head -n 1)
 
-declare -A MED RSS LAST_OUT
+declare -A MED RSS CPU LAST_OUT
 
 # One-off steps (single run each): set-up of both computers, for information.
 VA=$W/vault/alpha VB=$W/vault/beta VHUB=$W/vault/hub.git
@@ -48,16 +48,16 @@ cp -a "$W/data" "$GA"
 warm_cache "$W/data"
 say "bench: vault init + join"
 timed_ok "vault init" t "${VAULT_ARGV[@]}" init "$VA" --hub "$VHUB" --name alpha
-MED[vault_init]=$t_s RSS[vault_init]=$t_kb
+MED[vault_init]=$t_s RSS[vault_init]=$t_kb CPU[vault_init]=$t_cpu
 timed_ok "vault join" t "${VAULT_ARGV[@]}" join "$VHUB" "$VB" --name beta
-MED[vault_join]=$t_s RSS[vault_join]=$t_kb
+MED[vault_join]=$t_s RSS[vault_join]=$t_kb CPU[vault_join]=$t_cpu
 say "bench: git init + add + commit + push, git clone"
 timed_ok "git init" t sh -c 'git init -q -b main "$1" && git init -q --bare -b main "$2" && cd "$1" &&
     git add -A && git commit -q -m "move current work to central" && git remote add origin "$2" &&
     git push -q -u origin main' sh "$GA" "$GHUB"
-MED[git_init]=$t_s RSS[git_init]=$t_kb
+MED[git_init]=$t_s RSS[git_init]=$t_kb CPU[git_init]=$t_cpu
 timed_ok "git clone" t git clone -q "$GHUB" "$GB"
-MED[git_join]=$t_s RSS[git_join]=$t_kb
+MED[git_join]=$t_s RSS[git_join]=$t_kb CPU[git_join]=$t_cpu
 
 # APPCDS=1: measure with a dynamic AppCDS archive of the jar's classes, made by one sync run
 # (what a launcher could do on first use), to see how much of a shell round is class loading.
@@ -79,20 +79,22 @@ bench_step() {
         hyperfine --style none --runs "$RUNS" --warmup 1 "${popt[@]}" --export-csv "$csv" "$cmd" \
             >"$BENCH_WORK/hyperfine.log" 2>&1 || { cat "$BENCH_WORK/hyperfine.log" >&2; die "'$key' failed"; }
         MED[$key]=$(awk -F, 'NR==2 {printf "%.3f", $4}' "$csv")
+        CPU[$key]=$(awk -F, 'NR==2 {printf "%.2f", $5 + $6}' "$csv") # mean user + system
         # hyperfine does not report memory: one more run under /usr/bin/time for peak RSS.
         [ -z "$prep" ] || sh -c "$prep" >/dev/null 2>&1
         timed_ok "$key" t sh -c "$cmd"
         RSS[$key]=$t_kb
         LAST_OUT[$key]=$(head -n 1 "$BENCH_WORK/last.log")
     else
-        local times=() rss=()
+        local times=() rss=() cpus=()
         [ -z "$prep" ] || sh -c "$prep" >/dev/null 2>&1
         timed_ok "$key" t sh -c "$cmd" # warm-up
         for ((i = 0; i < RUNS; i++)); do
             [ -z "$prep" ] || sh -c "$prep" >/dev/null 2>&1
             timed_ok "$key" t sh -c "$cmd"
-            times+=("$t_s") rss+=("$t_kb")
+            times+=("$t_s") rss+=("$t_kb") cpus+=("$t_cpu")
         done
+        CPU[$key]=$(median "${cpus[@]}")
         LAST_OUT[$key]=$(head -n 1 "$BENCH_WORK/last.log")
         MED[$key]=$(median "${times[@]}")
         RSS[$key]=$(maxof "${rss[@]}")
@@ -132,14 +134,14 @@ else
 fi
 
 row() { # label vault_key git_key time_target
-    local v=${MED[$2]:--} g=${MED[$3]:--} vr=${RSS[$2]:--} gr=${RSS[$3]:--} tt=$4 rt=$5 verdict
+    local v=${MED[$2]:--} g=${MED[$3]:--} vr=${RSS[$2]:--} gr=${RSS[$3]:--} vc=${CPU[$2]:--} gc=${CPU[$3]:--} tt=$4 rt=$5 verdict
     verdict=""
     if [ "$tt" != "-" ]; then verdict="time $(check "$v" '<=' "$tt")"; fi
     if [ "$rt" != "-" ] && [ "$vr" != "-" ]; then
         verdict="${verdict:+$verdict, }RSS $(awk -v k="$vr" 'BEGIN{ if (k*1024 <= 256e6) print "met"; else print "MISSED" }')"
     fi
     verdict=${verdict:--}
-    printf '%-34s %9s %9s %9s %10s %10s  %-8s %s\n' "$1" "$v" "$g" "$(ratio "$v" "$g")" \
+    printf '%-34s %9s %9s %9s %9s %9s %10s %10s  %-6s %s\n' "$1" "$v" "$g" "$(ratio "$v" "$g")" "$vc" "$gc" \
         "$(kib_to_mib "$vr")" "$(kib_to_mib "$gr")" "$tt" "$verdict"
 }
 
@@ -149,11 +151,11 @@ row() { # label vault_key git_key time_target
     echo "vault jar: $VAULT_JAR"
     echo "vault command: ${VAULT_SH//$BENCH_WORK/<scratch>}"
     echo "dataset: $DATA_SUMMARY; seed $SEED; scale $SCALE"
-    echo "timing: median of $RUNS runs after 1 warm-up ($([ "$USE_HYPERFINE" = 1 ] && echo "hyperfine $(hyperfine --version | cut -d' ' -f2)" || echo "shell loop")), from the shell, JVM start included; peak RSS from /usr/bin/time (MiB)"
+    echo "timing: median of $RUNS runs after 1 warm-up ($([ "$USE_HYPERFINE" = 1 ] && echo "hyperfine $(hyperfine --version | cut -d' ' -f2)" || echo "shell loop")), from the shell, JVM start included; cpu = user+system s (mean); peak RSS from /usr/bin/time (MiB)"
     echo "page cache: warm (dataset read once before the runs); both tools on local bare hubs in the same scratch folder"
     echo "warm rows: median of $WARM_ROUNDS rounds inside one JVM via VaultCli.execute (after 3 warm-up rounds); git column = shell git"
     echo
-    printf '%-34s %9s %9s %9s %10s %10s  %-8s %s\n' "step" "vault s" "git s" "vault/git" "vault MiB" "git MiB" "target" "verdict"
+    printf '%-34s %9s %9s %9s %9s %9s %10s %10s  %-6s %s\n' "step" "vault s" "git s" "vault/git" "vault cpu" "git cpu" "vault MiB" "git MiB" "target" "verdict"
     row "set-up: init (first commit + push)" vault_init git_init - -
     row "set-up: join (clone)" vault_join git_join - -
     row "no-change sync" vault_nochange git_nochange 1.5 rss
