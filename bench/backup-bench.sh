@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Backup benchmark for issue 3: vault against restic and borg on a deterministic ~1 GiB dataset:
+# first backup, no-change backup, backup after a day of edits (incl. 1 MiB inserted mid-file),
+# full restore; wall time, peak RSS, repository size, size added by the edits. See bench/README.md.
+#
+# Knobs (environment): RUNS (runs per tool, default 3; medians are reported), SCALE (dataset
+# scale, default 1), SEED (default 1), TOOLS (default "vault restic borg"), VAULT_JAR (default:
+# build this checkout via ./vault --version), VAULT_JAVA_OPTS, KEEP=1 (keep the scratch folder), TMPDIR.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+RUNS=${RUNS:-3}
+SCALE=${SCALE:-1}
+SEED=${SEED:-1}
+TOOLS=${TOOLS:-vault restic borg}
+
+[ -x /usr/bin/time ] || die "GNU time is needed for peak RSS: apt-get install time"
+make_workdir
+isolate_home
+PASSWORD=bench-password-not-secret
+export VAULT_PASSWORD=$PASSWORD RESTIC_PASSWORD=$PASSWORD BORG_PASSPHRASE=$PASSWORD
+export BORG_RELOCATED_REPO_ACCESS_IS_OK=yes BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes
+
+ACTIVE=()
+SKIPPED=()
+for t in $TOOLS; do
+    case $t in
+        vault)
+            find_vault_jar
+            setup_vault_cmd
+            for c in "repo init" backup restore; do
+                # shellcheck disable=SC2086
+                require_vault_command $c
+            done
+            ACTIVE+=(vault)
+            ;;
+        restic | borg)
+            if have "$t"; then
+                ACTIVE+=("$t")
+            else
+                pkg=$t; [ "$t" = borg ] && pkg=borgbackup
+                say "bench: $t is not installed; skipping it (apt-get install $pkg)"
+                SKIPPED+=("$t (not installed: apt-get install $pkg)")
+            fi
+            ;;
+        *) die "unknown tool '$t' in TOOLS; use vault, restic, borg" ;;
+    esac
+done
+[ ${#ACTIVE[@]} -gt 0 ] || die "no tool to measure."
+
+W=$BENCH_WORK
+SRC=$W/src          # the backed-up folder: the same path for every tool and run
+say "bench: generating backup-1g (scale $SCALE, seed $SEED)"
+DATA_SUMMARY=$(datasets backup-1g "$W/data" "$SEED" --scale="$SCALE")
+say "  $DATA_SUMMARY"
+DATA_BYTES=$(dir_bytes "$W/data")
+
+# cmd_for TOOL STEP REPO [DEST|ARCHIVE...]: sets CMD to the argv of one step of one tool.
+cmd_for() {
+    local tool=$1 step=$2 repo=$3
+    case $tool/$step in
+        vault/init) CMD=("${VAULT_ARGV[@]}" repo init "$repo") ;;
+        vault/backup) CMD=("${VAULT_ARGV[@]}" backup --repo "$repo" "$SRC") ;;
+        vault/restore) CMD=("${VAULT_ARGV[@]}" restore latest --repo "$repo" --to "$4") ;;
+        restic/init) CMD=(restic -r "$repo" init --repository-version 2) ;;
+        restic/backup) CMD=(restic -r "$repo" backup --compression auto "$SRC") ;;
+        restic/restore) CMD=(restic -r "$repo" restore latest --target "$4") ;;
+        borg/init) CMD=(borg init --encryption repokey-blake2 "$repo") ;;
+        borg/backup) CMD=(borg create --compression zstd,3 "$repo::$4" "$SRC") ;;
+        # borg extracts into the current folder; exec keeps borg the process /usr/bin/time measures.
+        borg/restore) CMD=(sh -c 'cd "$1" && exec borg extract "$2::$3"' sh "$4" "$repo" "$5") ;;
+    esac
+}
+
+# Where a tool puts the restored source folder inside DEST (restic and borg keep the full path).
+restored_root() {
+    local tool=$1 dest=$2 c
+    for c in "$dest" "$dest$SRC" "$dest/$(basename "$SRC")"; do
+        if [ -d "$c" ] && [ "$(datasets digest "$c")" = "$EXPECTED" ]; then
+            echo "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+
+LARGE_REL=images/disk.img   # Datasets.LARGE_FILE
+is_active_early() { local t; for t in "${ACTIVE[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+
+declare -A R   # R[tool/metric] = space-separated values of every run
+add() { R[$1]="${R[$1]:-} $2"; }
+
+EXPECTED=""
+VERIFY_FAILED=()
+for ((run = 1; run <= RUNS; run++)); do
+    for tool in "${ACTIVE[@]}"; do
+        say "bench: run $run/$RUNS: $tool"
+        repo=$W/repo-$tool
+        dest=$W/restore-$tool
+        rm -rf "$SRC" "$repo" "$dest"
+        cp -a "$W/data" "$SRC"
+        sync
+        warm_cache "$SRC"
+        cmd_for "$tool" init "$repo"
+        timed_ok "$tool init" t "${CMD[@]}"
+
+        cmd_for "$tool" backup "$repo" first
+        timed_ok "$tool first backup" t "${CMD[@]}"
+        add "$tool/first_s" "$t_s"; add "$tool/first_kb" "$t_kb"; add "$tool/first_cpu" "$t_cpu"
+        size_first=$(dir_bytes "$repo")
+        add "$tool/size_first" "$size_first"
+
+        cmd_for "$tool" backup "$repo" nochange
+        timed_ok "$tool no-change backup" t "${CMD[@]}"
+        add "$tool/nochange_s" "$t_s"; add "$tool/nochange_kb" "$t_kb"; add "$tool/nochange_cpu" "$t_cpu"
+        size_nochange=$(dir_bytes "$repo")
+
+        EDIT_SUMMARY=$(datasets edit-day "$SRC" "$SEED")
+        [ -n "$EXPECTED" ] || EXPECTED=$(datasets digest "$SRC")
+        sync
+        warm_cache "$SRC"
+        cmd_for "$tool" backup "$repo" edits
+        timed_ok "$tool backup after edits" t "${CMD[@]}"
+        add "$tool/edits_s" "$t_s"; add "$tool/edits_kb" "$t_kb"; add "$tool/edits_cpu" "$t_cpu"
+        size_edits=$(dir_bytes "$repo")
+        add "$tool/size_final" "$size_edits"
+        add "$tool/added" "$((size_edits - size_nochange))"
+
+        mkdir -p "$dest"
+        sync
+        cmd_for "$tool" restore "$repo" "$dest" edits
+        timed_ok "$tool restore" t "${CMD[@]}"
+        add "$tool/restore_s" "$t_s"; add "$tool/restore_kb" "$t_kb"; add "$tool/restore_cpu" "$t_cpu"
+        if ! restored_root "$tool" "$dest" >/dev/null; then
+            VERIFY_FAILED+=("$tool run $run")
+            say "bench: $tool's restore (run $run) does not match the backed-up files!"
+        fi
+        rm -rf "$repo" "$dest"
+    done
+done
+
+# One-core throughput of vault's chunker and per-chunk pipeline on the dataset's large file.
+CHUNKER_OUT="not run (vault not measured)"
+if is_active_early vault; then
+    say "bench: chunker and per-chunk pipeline harness"
+    # shellcheck disable=SC2086
+    if out=$(java -XX:+UseSerialGC -Xmx2g ${VAULT_JAVA_OPTS:-} -cp "$VAULT_JAR" "$BENCH_ROOT/bench/ChunkerBench.java" \
+            "$W/data/$LARGE_REL" 5 2>&1); then
+        CHUNKER_OUT=$out
+    else
+        CHUNKER_OUT="the harness failed (engine API changed?): $(printf '%s' "$out" | head -n 3)"
+    fi
+fi
+
+med() { # med TOOL METRIC → median over runs, "-" if the tool was not measured
+    # shellcheck disable=SC2086
+    median ${R[$1/$2]:-}
+}
+mx() {
+    # shellcheck disable=SC2086
+    maxof ${R[$1/$2]:-}
+}
+col() { # value of a metric for a tool, formatted by kind (s | mib | kb)
+    local v
+    case $3 in
+        s) med "$1" "$2" ;;
+        mib) v=$(med "$1" "$2"); bytes_to_mib "$v" ;;
+        kb) v=$(mx "$1" "$2"); kib_to_mib "$v" ;;
+    esac
+}
+is_active() { local t; for t in "${ACTIVE[@]}"; do [ "$t" = "$1" ] && return 0; done; return 1; }
+val() { if is_active "$1"; then col "$@"; else echo -; fi; }
+
+# row LABEL METRIC KIND TARGET_KIND TARGET: TARGET_KIND is "ratio" (vault/restic <= TARGET),
+# "abs" (vault value <= TARGET in the row's unit) or "-".
+row() {
+    local v r b q verdict=-
+    v=$(val vault "$2" "$3"); r=$(val restic "$2" "$3"); b=$(val borg "$2" "$3")
+    q=$(ratio "$v" "$r")
+    case $4 in
+        ratio) verdict="$(check "$q" '<=' "$5") (<= ${5}x restic)" ;;
+        abs) verdict="$(check "$v" '<=' "$5") (<= $5)" ;;
+    esac
+    printf '%-36s %9s %9s %9s %12s  %s\n' "$1" "$v" "$r" "$b" "$q" "$verdict"
+}
+
+rss_all() { # peak RSS over every step and run of a tool, MiB
+    local k m=0 x
+    is_active "$1" || { echo -; return; }
+    for k in first_kb nochange_kb edits_kb restore_kb; do
+        x=$(mx "$1" "$k"); [ "$x" = - ] || [ "$x" -le "$m" ] || m=$x
+    done
+    kib_to_mib "$m"
+}
+
+{
+    echo "== vault backup benchmark (issue 3) =="
+    machine_info
+    is_active vault && echo "vault jar: $VAULT_JAR"
+    is_active restic && echo "restic: $(restic version | head -n 1) (repository version 2, compression auto)"
+    is_active borg && echo "borg: $(borg --version) (repokey-blake2, zstd,3)"
+    [ ${#SKIPPED[@]} -eq 0 ] || echo "skipped: ${SKIPPED[*]}"
+    echo "dataset: $DATA_SUMMARY; $(bytes_to_mib "$DATA_BYTES") MiB on disk; seed $SEED; scale $SCALE"
+    echo "$EDIT_SUMMARY"
+    echo "method: per run and tool: fresh copy of the dataset, sync, read once (page cache warm for every tool alike;"
+    echo "  caches are not dropped), init (untimed), first backup, no-change backup, edit-day, backup, restore latest into an"
+    echo "  empty folder (checked byte for byte). Medians of $RUNS run(s); tools interleaved within each run."
+    echo "  Wall time from the shell (JVM start included); cpu = user+system seconds; peak RSS from /usr/bin/time; sizes are du -sb of the repository."
+    echo
+    printf '%-36s %9s %9s %9s %12s  %s\n' "step (median)" "vault" "restic" "borg" "vault/restic" "target"
+    row "first backup, s" first_s s ratio 0.7
+    row "no-change backup, s" nochange_s s ratio 1.0
+    row "backup after edit-day, s" edits_s s ratio 1.0
+    row "full restore, s" restore_s s ratio 0.8
+    row "first backup, cpu s" first_cpu s - -
+    row "no-change backup, cpu s" nochange_cpu s - -
+    row "backup after edit-day, cpu s" edits_cpu s - -
+    row "full restore, cpu s" restore_cpu s - -
+    row "repository size after first, MiB" size_first mib ratio 1.0
+    row "repository size at end, MiB" size_final mib ratio 1.0
+    row "added by edit-day backup, MiB" added mib abs 10
+    row "peak RSS first backup, MiB" first_kb kb - -
+    row "peak RSS no-change backup, MiB" nochange_kb kb - -
+    row "peak RSS backup after edits, MiB" edits_kb kb - -
+    row "peak RSS restore, MiB" restore_kb kb - -
+    v=$(rss_all vault)
+    printf '%-36s %9s %9s %9s %12s  %s\n' "peak RSS, any step, MiB" "$v" "$(rss_all restic)" "$(rss_all borg)" \
+        "$(ratio "$v" "$(rss_all restic)")" "$(awk -v m="$v" 'BEGIN{ if (m=="-") print "-"; else if (m*1048576 <= 300e6) print "met"; else print "MISSED" }') (<= 300 MB = 286 MiB)"
+    echo
+    echo "chunker harness (bench/ChunkerBench.java, one core, on $LARGE_REL):"
+    printf '%s\n' "$CHUNKER_OUT" | sed 's/^/  /'
+    echo "restores verified byte for byte: $([ ${#VERIFY_FAILED[@]} -eq 0 ] && echo "all" || echo "FAILED: ${VERIFY_FAILED[*]}")"
+    echo "raw values per run (seconds / bytes / KiB):"
+    for k in $(printf '%s\n' "${!R[@]}" | sort); do echo "  $k:${R[$k]}"; done
+}
