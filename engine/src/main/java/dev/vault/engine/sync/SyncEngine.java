@@ -114,6 +114,10 @@ public final class SyncEngine {
             SyncResult r = null;
             try {
                 r = round();
+                Maintenance.maybeRepack(repo, ws.vaultDir().resolve("last-gc"), Instant.now(opt.clock));
+                if (r.pushed) {
+                    Maintenance.maybeRepackHub(ws.hub(), ws.vaultDir().resolve("last-hub-gc"), Instant.now(opt.clock));
+                }
                 return r;
             } catch (VaultException e) {
                 st.lastResult = e.getMessage().startsWith("sync paused") ? "paused" : "failed";
@@ -257,7 +261,7 @@ public final class SyncEngine {
     /** Removes what a killed round (or a killed git) may have left; we hold the vault lock, so it is all stale. */
     private void repair() throws IOException {
         Path git = ws.gitDir();
-        for (String f : List.of("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "MERGE_HEAD",
+        for (String f : List.of("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "gc.pid", "MERGE_HEAD",
                 "MERGE_MSG", "MERGE_MODE", "CHERRY_PICK_HEAD", "REVERT_HEAD", "AUTO_MERGE")) {
             Files.deleteIfExists(git.resolve(f));
         }
