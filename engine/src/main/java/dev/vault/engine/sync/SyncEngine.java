@@ -66,6 +66,11 @@ public final class SyncEngine {
         public Clock clock = Clock.systemDefaultZone();
         /** Extra words for the commit message of local changes, e.g. "move current work to central". */
         public String note;
+        /**
+         * Called after the merge is committed and before files on disk are updated; tests use it to
+         * edit files "while the round runs" at exactly the moment that matters.
+         */
+        public Runnable beforeWorkingTreeUpdate;
 
         public Options allowMassDelete(boolean v) {
             allowMassDelete = v;
@@ -619,6 +624,9 @@ public final class SyncEngine {
      * stays, and the incoming version is saved beside it as a conflict copy.
      */
     private void checkout(ObjectId fromTree, ObjectId toTree, SyncResult r) throws IOException {
+        if (opt.beforeWorkingTreeUpdate != null) {
+            opt.beforeWorkingTreeUpdate.run();
+        }
         writeIndexHead(null); // the index is about to describe a commit HEAD does not point at yet
         DirCache dc = repo.lockDirCache();
         try (ObjectReader reader = repo.newObjectReader()) {
