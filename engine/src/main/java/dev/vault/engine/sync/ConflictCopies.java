@@ -59,6 +59,9 @@ public final class ConflictCopies {
 
     /** If {@code path} is a conflict copy, what it is a copy of. */
     public static Optional<Parsed> parse(String path) {
+        if (!path.contains(".conflict-")) {
+            return Optional.empty(); // cheap test first: this runs for every file of a large workspace
+        }
         int slash = path.lastIndexOf('/');
         String dir = path.substring(0, slash + 1);
         String file = path.substring(slash + 1);

@@ -26,7 +26,11 @@ public final class GitIsolation {
         SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
             @Override
             public FileBasedConfig openUserConfig(Config parent, FS fs) {
-                return new InMemoryConfig(parent, fs);
+                InMemoryConfig c = new InMemoryConfig(parent, fs);
+                // the JDK's SHA-1 is a CPU intrinsic; JGit's pure-Java collision-detecting one costs
+                // several times more CPU on every index read and object hash of a large workspace
+                c.setString("core", null, "sha1Implementation", "jdkNative");
+                return c;
             }
 
             @Override

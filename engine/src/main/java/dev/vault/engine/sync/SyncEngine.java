@@ -66,6 +66,11 @@ public final class SyncEngine {
         public Clock clock = Clock.systemDefaultZone();
         /** Extra words for the commit message of local changes, e.g. "move current work to central". */
         public String note;
+        /**
+         * Called after the merge is committed and before files on disk are updated; tests use it to
+         * edit files "while the round runs" at exactly the moment that matters.
+         */
+        public Runnable beforeWorkingTreeUpdate;
 
         public Options allowMassDelete(boolean v) {
             allowMassDelete = v;
@@ -114,6 +119,10 @@ public final class SyncEngine {
             SyncResult r = null;
             try {
                 r = round();
+                Maintenance.maybeRepack(repo, ws.vaultDir().resolve("last-gc"), Instant.now(opt.clock));
+                if (r.pushed) {
+                    Maintenance.maybeRepackHub(ws.hub(), ws.vaultDir().resolve("last-hub-gc"), Instant.now(opt.clock));
+                }
                 return r;
             } catch (VaultException e) {
                 st.lastResult = e.getMessage().startsWith("sync paused") ? "paused" : "failed";
@@ -156,10 +165,14 @@ public final class SyncEngine {
         for (WorkingTreeScan.Skipped s : r.skipped) {
             st.skippedForSize.add(new StatusFile.SkippedFile(s.path, s.size));
         }
-        try {
-            st.conflicts = Conflicts.list(ws);
-        } catch (IOException e) {
-            // keep the previous list; status recomputes it anyway
+        if (r.received == 0 && r.conflicts.isEmpty()) {
+            st.conflicts = new java.util.ArrayList<>(r.conflictCopies);
+        } else {
+            try {
+                st.conflicts = Conflicts.list(ws);
+            } catch (IOException e) {
+                // keep the previous list; status recomputes it anyway
+            }
         }
     }
 
@@ -253,7 +266,7 @@ public final class SyncEngine {
     /** Removes what a killed round (or a killed git) may have left; we hold the vault lock, so it is all stale. */
     private void repair() throws IOException {
         Path git = ws.gitDir();
-        for (String f : List.of("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "MERGE_HEAD",
+        for (String f : List.of("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "gc.pid", "MERGE_HEAD",
                 "MERGE_MSG", "MERGE_MODE", "CHERRY_PICK_HEAD", "REVERT_HEAD", "AUTO_MERGE")) {
             Files.deleteIfExists(git.resolve(f));
         }
@@ -347,11 +360,16 @@ public final class SyncEngine {
                         + " files in " + ws.root() + " are gone (unplugged drive or moved folder?); nothing was committed. "
                         + "If you really deleted them, run 'vault sync --allow-mass-delete'");
             }
+            r.conflictCopies.addAll(scan.conflictCopies);
             if (!scan.indexDirty) {
                 ObjectId head = repo.resolve(Constants.HEAD);
+                if (head != null && head.name().equals(readIndexHead())) {
+                    return; // index written for this very HEAD and nothing changed on disk
+                }
                 ObjectId indexTree = dc.getEntryCount() == 0 ? null : dc.writeTree(ins);
                 ObjectId headTree = head == null ? null : repo.resolve(Constants.HEAD + "^{tree}");
                 if (java.util.Objects.equals(indexTree, headTree)) {
+                    writeIndexHead(head);
                     return; // nothing changed: leave the index file alone
                 }
             }
@@ -384,14 +402,44 @@ public final class SyncEngine {
                 commitId = ins.insert(cb);
             }
             ins.flush();
+            writeIndexHead(null); // until HEAD moves, the index may describe a commit HEAD is not
             if (!b.commit()) {
                 throw new IOException("could not write the index of " + ws.root());
             }
             if (commitId != null) {
                 moveHead(head, commitId);
             }
+            writeIndexHead(commitId != null ? commitId : head);
         } finally {
             dc.unlock();
+        }
+    }
+
+    /**
+     * {@code .git/vault/index-head}: the commit the index was last written for. When it still equals
+     * HEAD and no file changed, a no-change round need not rebuild trees to compare index and HEAD.
+     * A round killed between writing the index and moving HEAD leaves it stale, which forces the full check.
+     */
+    private String readIndexHead() {
+        try {
+            return Files.readString(ws.vaultDir().resolve("index-head")).strip();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void writeIndexHead(ObjectId id) {
+        Path f = ws.vaultDir().resolve("index-head");
+        try {
+            if (id == null) {
+                Files.deleteIfExists(f);
+                return;
+            }
+            Path tmp = ws.vaultDir().resolve("index-head.tmp");
+            Files.writeString(tmp, id.name() + "\n");
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // only an optimisation: without it the next round compares trees
         }
     }
 
@@ -497,6 +545,7 @@ public final class SyncEngine {
             if (local == null) {
                 checkout(null, theirs.getTree(), r);
                 moveHead(null, remote);
+                writeIndexHead(remote);
                 return remote;
             }
             RevCommit ours = rw.parseCommit(local);
@@ -507,6 +556,7 @@ public final class SyncEngine {
             if (rw.isMergedInto(ours, theirs)) {
                 checkout(ours.getTree(), theirs.getTree(), r);
                 moveHead(local, remote);
+                writeIndexHead(remote);
                 return remote;
             }
             ObjectId baseTree = null;
@@ -544,6 +594,7 @@ public final class SyncEngine {
             ins.flush();
             checkout(ours.getTree(), mr.tree, r);
             moveHead(local, merge);
+            writeIndexHead(merge);
             return merge;
         }
     }
@@ -573,6 +624,10 @@ public final class SyncEngine {
      * stays, and the incoming version is saved beside it as a conflict copy.
      */
     private void checkout(ObjectId fromTree, ObjectId toTree, SyncResult r) throws IOException {
+        if (opt.beforeWorkingTreeUpdate != null) {
+            opt.beforeWorkingTreeUpdate.run();
+        }
+        writeIndexHead(null); // the index is about to describe a commit HEAD does not point at yet
         DirCache dc = repo.lockDirCache();
         try (ObjectReader reader = repo.newObjectReader()) {
             List<Change> changes = new ArrayList<>();

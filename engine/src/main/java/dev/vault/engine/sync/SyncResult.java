@@ -32,6 +32,8 @@ public final class SyncResult {
     /** Files a round did not overwrite because they changed on disk while it ran (hub version kept beside). */
     public final List<String> keptLocal = new ArrayList<>();
     public final List<String> unreadable = new ArrayList<>();
+    /** Conflict copies present when the round committed (before merging). */
+    public final List<String> conflictCopies = new ArrayList<>();
     public int pushAttempts;
 
     /** Exit code of {@code vault sync} for this result: 0, or 3 when offline. */

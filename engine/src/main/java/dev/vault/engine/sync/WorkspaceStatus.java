@@ -79,6 +79,13 @@ public final class WorkspaceStatus {
         Long holder = WorkspaceLock.holder(ws);
         r.running = holder != null;
         r.runningPid = holder;
+        if (st.running && holder == null) {
+            // the status file says a round is running, but nobody holds the lock: it was killed
+            r.lastResult = "interrupted";
+            r.lastMessage = "the last round (pid " + st.runningPid + ", started " + st.runningSince
+                    + ") was interrupted; the next sync repairs what it left";
+            r.lastSync = st.runningSince;
+        }
         var head = repo.exactRef(Constants.HEAD);
         if (head != null && (!head.isSymbolic() || !head.getTarget().getName().equals(Constants.R_HEADS + ws.branch()))) {
             r.branchProblem = head.isSymbolic()

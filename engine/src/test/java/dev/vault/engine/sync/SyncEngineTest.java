@@ -285,4 +285,29 @@ class SyncEngineTest {
         desktop.sync();
         assertEquals("b", desktop.read("b.txt"));
     }
+
+    @Test
+    void fileWrittenWhileTheRoundRunsIsNeverOverwritten() {
+        laptop.write("notes.txt", "v1\n");
+        laptop.write("other.txt", "o1\n");
+        laptop.sync();
+        desktop.sync();
+        laptop.write("notes.txt", "v2 from laptop\n");
+        laptop.write("other.txt", "o2 from laptop\n");
+        laptop.sync();
+        SyncEngine.Options o = new SyncEngine.Options();
+        o.beforeWorkingTreeUpdate = () -> desktop.write("notes.txt", "typed on desktop during the round\n");
+        SyncResult r = desktop.sync(o);
+        assertEquals(List.of("notes.txt"), r.keptLocal);
+        assertEquals("typed on desktop during the round\n", desktop.read("notes.txt"));
+        assertEquals("o2 from laptop\n", desktop.read("other.txt"), "files not touched meanwhile are updated");
+        List<String> copies = files(desktop).stream().filter(f -> f.contains(".conflict-hub-")).collect(Collectors.toList());
+        assertEquals(1, copies.size(), files(desktop).toString());
+        assertEquals("v2 from laptop\n", desktop.read(copies.get(0)));
+        desktop.sync();
+        laptop.sync();
+        assertEquals("typed on desktop during the round\n", laptop.read("notes.txt"));
+        assertEquals("v2 from laptop\n", laptop.read(copies.get(0)));
+        assertAllEqualHub();
+    }
 }
