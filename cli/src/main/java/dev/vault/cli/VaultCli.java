@@ -22,6 +22,16 @@ import picocli.CommandLine.Command;
         description = "Keeps your work identical on all your computers and safe on the drives around them.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            // sync (issue 2)
+            InitCommand.class,
+            JoinCommand.class,
+            SyncCommand.class,
+            StatusCommand.class,
+            LogCommand.class,
+            ConflictsCommand.class,
+            DemoCommand.class,
+            ServiceCommand.class,
+            DaemonCommand.class,
             // backup repository (issue 3)
             RepoCommand.class,
             BackupCommand.class,

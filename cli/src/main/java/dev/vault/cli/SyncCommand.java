@@ -1,0 +1,38 @@
+package dev.vault.cli;
+
+import dev.vault.engine.sync.SyncEngine;
+import dev.vault.engine.sync.SyncResult;
+import dev.vault.engine.sync.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vault sync}: one round (commit, fetch, merge, push) and a one-line summary. */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+        description = {"Sync the workspace once: commit local changes, get the hub's, merge, send.",
+            "Exit 0 when done, 3 when the hub was unreachable (changes are committed locally and wait)."})
+public final class SyncCommand extends BaseCommand {
+    @Option(names = "--allow-mass-delete", description = "Commit even though most files of the workspace vanished.")
+    boolean allowMassDelete;
+
+    @Option(names = "--offline", description = "Only commit local changes; do not contact the hub.")
+    boolean offline;
+
+    @Override
+    public Integer call() {
+        try (Workspace ws = Workspace.find(startDir())) {
+            SyncResult r = new SyncEngine(ws, new SyncEngine.Options().allowMassDelete(allowMassDelete).offline(offline)).run();
+            if (json()) {
+                out().println(SyncOutput.toJson(SyncOutput.json(r)));
+            } else {
+                out().println(r.summary());
+                if (verbose() && r.offlineReason != null) {
+                    out().println("  " + r.offlineReason);
+                }
+                for (String k : r.keptLocal) {
+                    out().println("  " + k + " changed while syncing: kept yours, the hub's version is beside it");
+                }
+            }
+            return r.exitCode();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.vault.engine.sync;
+
+import java.nio.file.FileStore;
+import java.nio.file.FileSystems;
+import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.storage.file.FileBasedConfig;
+import org.eclipse.jgit.util.FS;
+import org.eclipse.jgit.util.SystemReader;
+
+/**
+ * Keeps JGit away from the user's own Git set-up: the user, system and JGit-wide config files are
+ * replaced by empty in-memory configs, so ~/.gitconfig and ~/.config/jgit are never read or written
+ * and every repository gets exactly the settings vault gives it.
+ */
+public final class GitIsolation {
+    private static boolean installed;
+
+    private GitIsolation() {
+    }
+
+    /** Installs the isolating SystemReader once per JVM (idempotent, thread-safe). */
+    public static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        SystemReader.setInstance(new SystemReader.Delegate(SystemReader.getInstance()) {
+            @Override
+            public FileBasedConfig openUserConfig(Config parent, FS fs) {
+                return new InMemoryConfig(parent, fs);
+            }
+
+            @Override
+            public FileBasedConfig openSystemConfig(Config parent, FS fs) {
+                return new InMemoryConfig(parent, fs);
+            }
+
+            @Override
+            public FileBasedConfig openJGitConfig(Config parent, FS fs) {
+                InMemoryConfig c = new InMemoryConfig(parent, fs);
+                presetTimestampResolution(c);
+                return c;
+            }
+        });
+        if (SystemReader.getInstance().isWindows()) {
+            // file stores are keyed by volume serial there; measure in the background instead of blocking
+            FS.FileStoreAttributes.setBackground(true);
+        }
+        installed = true;
+    }
+
+    /**
+     * JGit measures each file system's timestamp resolution by writing probe files for up to seconds
+     * and stores the result in its user-level config, which vault keeps in memory. So vault gives the
+     * answer up front, conservatively (2 s on FAT-like drives, 1 s elsewhere): a larger value only
+     * means that files modified in the last second before an index write are re-hashed once.
+     */
+    static void presetTimestampResolution(Config c) {
+        String prefix = System.getProperty("java.vendor") + '|' + System.getProperty("java.version") + '|';
+        try {
+            for (FileStore s : FileSystems.getDefault().getFileStores()) {
+                String type = s.type().toLowerCase(java.util.Locale.ROOT);
+                boolean coarse = type.contains("fat") || type.contains("msdos") || type.contains("smb") || type.contains("cifs");
+                String key = prefix + s.name();
+                c.setString("filesystem", key, "timestampResolution", coarse ? "2 seconds" : "1 seconds");
+                c.setString("filesystem", key, "minRacyThreshold", "100 milliseconds");
+            }
+        } catch (RuntimeException e) {
+            // unusual file system listing: JGit falls back to measuring
+        }
+    }
+
+    /** A config that never touches a file. */
+    private static final class InMemoryConfig extends FileBasedConfig {
+        InMemoryConfig(Config parent, FS fs) {
+            super(parent, null, fs);
+        }
+
+        @Override
+        public void load() {
+            // nothing to read: vault wants no user or system Git settings
+        }
+
+        @Override
+        public void save() {
+            // nothing to write: JGit must not create files in the user's home
+        }
+
+        @Override
+        public boolean isOutdated() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.vault.engine.sync;
+
+import dev.vault.engine.VaultException;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.errors.NotSupportedException;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * The Git hub every computer syncs through: a local or network path to a bare repository, or an
+ * ssh/https Git URL. Local hubs that do not exist yet are created as bare repositories.
+ */
+public final class Hub {
+    private Hub() {
+    }
+
+    /** True if {@code hub} names a folder (not a URL such as ssh://, https:// or user@host:path). */
+    public static boolean isLocalPath(String hub) {
+        if (hub.contains("://")) {
+            return hub.startsWith("file://");
+        }
+        if (hub.matches("^[A-Za-z]:[\\\\/].*")) {
+            return true; // Windows drive letter
+        }
+        int colon = hub.indexOf(':');
+        int slash = hub.indexOf('/');
+        return colon < 0 || (slash >= 0 && slash < colon);
+    }
+
+    /** The hub as JGit URI. */
+    public static URIish uri(String hub) {
+        try {
+            if (isLocalPath(hub) && !hub.startsWith("file://")) {
+                return new URIish(Path.of(hub).toAbsolutePath().normalize().toString());
+            }
+            return new URIish(hub);
+        } catch (URISyntaxException e) {
+            throw new VaultException("hub '" + hub + "' is neither a folder nor a Git URL; give a path or an ssh:// or https:// URL");
+        }
+    }
+
+    /** Normalises a user-typed hub to what is stored in the config (absolute path for local hubs). */
+    public static String normalize(String hub) {
+        if (isLocalPath(hub) && !hub.startsWith("file://")) {
+            return Path.of(hub).toAbsolutePath().normalize().toString();
+        }
+        return hub;
+    }
+
+    /** Creates a local bare hub at {@code hub} if nothing is there; returns true if it was created. */
+    public static boolean createIfMissing(String hub, String branch) {
+        if (!isLocalPath(hub) || hub.startsWith("file://")) {
+            return false;
+        }
+        Path p = Path.of(hub).toAbsolutePath().normalize();
+        try {
+            if (Files.isDirectory(p) && Files.list(p).findAny().isPresent()) {
+                return false;
+            }
+            GitIsolation.install();
+            try (Git git = Git.init().setBare(true).setDirectory(p.toFile()).setInitialBranch(branch).call()) {
+                configureBare(git.getRepository());
+            }
+            return true;
+        } catch (IOException | GitAPIException e) {
+            throw new VaultException("cannot create hub " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Settings that keep a bare hub from collecting garbage behind vault's back. */
+    static void configureBare(Repository hub) throws IOException {
+        StoredConfig c = hub.getConfig();
+        c.setString("gc", null, "auto", "0");
+        c.setString("gc", null, "autoDetach", "false");
+        c.setString("receive", null, "autogc", "false");
+        c.setString("core", null, "logAllRefUpdates", "true");
+        c.save();
+    }
+
+    /** The hub's refs as one ls-remote sees them. */
+    public static final class Refs {
+        public final Map<String, Ref> refs;
+
+        Refs(Map<String, Ref> refs) {
+            this.refs = refs;
+        }
+
+        public ObjectId branch(String branch) {
+            Ref r = refs.get(Constants.R_HEADS + branch);
+            return r == null ? null : r.getObjectId();
+        }
+
+        /** The branch the hub's HEAD points at, or null when unknown. */
+        public String defaultBranch() {
+            Ref head = refs.get(Constants.HEAD);
+            if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
+                return head.getTarget().getName().substring(Constants.R_HEADS.length());
+            }
+            return null;
+        }
+    }
+
+    /** Thrown when the hub cannot be reached; the round then works offline. */
+    public static final class UnreachableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public UnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** ls-remote: the hub's refs, or {@link UnreachableException} if it cannot be reached. */
+    public static Refs listRefs(Repository local, String hub) throws UnreachableException {
+        URIish uri = uri(hub);
+        if (isLocalPath(hub) && !hub.startsWith("file://") && !Files.isDirectory(Path.of(uri.getPath()))) {
+            throw new UnreachableException("hub " + hub + " is not there (drive unplugged or share offline?)", null);
+        }
+        try (Transport t = Transport.open(local, uri); FetchConnection fc = t.openFetch()) {
+            return new Refs(fc.getRefsMap());
+        } catch (NoRemoteRepositoryException e) {
+            throw new UnreachableException("hub " + hub + " is not a Git repository or not reachable", e);
+        } catch (NotSupportedException e) {
+            throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
+        } catch (TransportException e) {
+            throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
+        }
+    }
+}

@@ -1,0 +1,774 @@
+package dev.vault.engine.sync;
+
+import dev.vault.engine.ExitCodes;
+import dev.vault.engine.VaultException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.TransportException;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+/**
+ * One sync round of a workspace: lock, repair leftovers of a killed round, commit local changes,
+ * fetch, merge in memory by vault's rules, update the working tree file by file (never a file that
+ * changed on disk meanwhile) and push, retrying when another computer pushed first. Never forces
+ * a push and never resets over unsaved work.
+ */
+public final class SyncEngine {
+    /** How a round runs. */
+    public static final class Options {
+        /** Commit even if most tracked files vanished (otherwise the round pauses). */
+        public boolean allowMassDelete;
+        /** Only commit locally; do not contact the hub. */
+        public boolean offline;
+        /** Push attempts before giving up when other computers keep pushing first. */
+        public int maxAttempts = 5;
+        public Clock clock = Clock.systemDefaultZone();
+        /** Extra words for the commit message of local changes, e.g. "move current work to central". */
+        public String note;
+
+        public Options allowMassDelete(boolean v) {
+            allowMassDelete = v;
+            return this;
+        }
+
+        public Options offline(boolean v) {
+            offline = v;
+            return this;
+        }
+
+        public Options clock(Clock c) {
+            clock = c;
+            return this;
+        }
+
+        public Options note(String n) {
+            note = n;
+            return this;
+        }
+    }
+
+    private final Workspace ws;
+    private final Repository repo;
+    private final Options opt;
+    private final String branchRef;
+    private final String trackingRef;
+
+    public SyncEngine(Workspace ws, Options opt) {
+        this.ws = ws;
+        this.repo = ws.repository();
+        this.opt = opt;
+        this.branchRef = Constants.R_HEADS + ws.branch();
+        this.trackingRef = Constants.R_REMOTES + "origin/" + ws.branch();
+    }
+
+    /** Runs one round under the workspace lock and records its outcome in status.json. */
+    public SyncResult run() {
+        try (WorkspaceLock lock = WorkspaceLock.acquire(ws)) {
+            StatusFile.Data st = StatusFile.read(ws);
+            fillIdentity(st);
+            st.running = true;
+            st.runningPid = ProcessHandle.current().pid();
+            st.runningSince = Instant.now(opt.clock).toString();
+            StatusFile.write(ws, st);
+            SyncResult r = null;
+            try {
+                r = round();
+                return r;
+            } catch (VaultException e) {
+                st.lastResult = e.getMessage().startsWith("sync paused") ? "paused" : "failed";
+                st.lastMessage = e.getMessage();
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                st.lastResult = "failed";
+                st.lastMessage = String.valueOf(e.getMessage());
+                throw new VaultException("sync of " + ws.root() + " failed: " + e.getMessage()
+                        + "; nothing was lost, run 'vault sync' again", e);
+            } finally {
+                st.running = false;
+                st.runningPid = null;
+                st.runningSince = null;
+                st.lastSync = Instant.now(opt.clock).toString();
+                if (r != null) {
+                    record(st, r);
+                }
+                StatusFile.write(ws, st);
+            }
+        }
+    }
+
+    private void fillIdentity(StatusFile.Data st) {
+        st.workspace = ws.root().toString();
+        st.computer = ws.computer();
+        st.hub = ws.hub();
+        st.branch = ws.branch();
+    }
+
+    private void record(StatusFile.Data st, SyncResult r) {
+        st.lastResult = r.outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        st.lastMessage = r.summary();
+        if (r.outcome != SyncResult.Outcome.OFFLINE) {
+            st.lastSuccess = st.lastSync;
+        }
+        st.hubReachable = opt.offline ? null : r.outcome != SyncResult.Outcome.OFFLINE;
+        st.unpushed = r.waiting;
+        st.skippedForSize.clear();
+        for (WorkingTreeScan.Skipped s : r.skipped) {
+            st.skippedForSize.add(new StatusFile.SkippedFile(s.path, s.size));
+        }
+        try {
+            st.conflicts = Conflicts.list(ws);
+        } catch (IOException e) {
+            // keep the previous list; status recomputes it anyway
+        }
+    }
+
+    private SyncResult round() throws IOException {
+        SyncResult r = new SyncResult();
+        repair();
+        ws.applyGitSettings();
+        checkBranch();
+        commitLocal(r);
+        if (opt.offline) {
+            r.outcome = SyncResult.Outcome.OFFLINE;
+            r.offlineReason = "--offline";
+            r.waiting = unpushed();
+            return r;
+        }
+        for (int attempt = 1; attempt <= Math.max(1, opt.maxAttempts); attempt++) {
+            r.pushAttempts = attempt;
+            Hub.Refs refs;
+            try {
+                refs = Hub.listRefs(repo, ws.hub());
+            } catch (Hub.UnreachableException e) {
+                return offline(r, e.getMessage());
+            }
+            ObjectId remote = refs.branch(ws.branch());
+            if (remote != null && !repo.getObjectDatabase().has(remote)) {
+                try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+                    t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + trackingRef)));
+                } catch (TransportException e) {
+                    return offline(r, "fetch from hub " + ws.hub() + " failed (" + e.getMessage() + ")");
+                }
+            }
+            if (remote != null) {
+                setRef(trackingRef, remote);
+            }
+            ObjectId local = repo.resolve(Constants.HEAD);
+            ObjectId newHead = integrate(local, remote, r);
+            if (newHead == null || newHead.equals(remote)) {
+                r.outcome = r.added + r.changed + r.deleted + r.received > 0 || !r.conflicts.isEmpty()
+                        ? SyncResult.Outcome.SYNCED : SyncResult.Outcome.UP_TO_DATE;
+                r.waiting = 0;
+                return r;
+            }
+            RemoteRefUpdate.Status s = push(newHead, remote);
+            if (s == RemoteRefUpdate.Status.OK || s == RemoteRefUpdate.Status.UP_TO_DATE) {
+                setRef(trackingRef, newHead);
+                r.pushed = true;
+                r.outcome = SyncResult.Outcome.SYNCED;
+                r.waiting = 0;
+                return r;
+            }
+            if (s == null) {
+                return offline(r, "hub " + ws.hub() + " could not be reached to send changes");
+            }
+            // another computer pushed first: fetch and merge its work, then try again
+        }
+        throw new VaultException("sync of " + ws.root() + " gave up after " + opt.maxAttempts
+                + " attempts because other computers kept sending changes; your work is committed locally, run 'vault sync' again");
+    }
+
+    private SyncResult offline(SyncResult r, String reason) throws IOException {
+        r.outcome = SyncResult.Outcome.OFFLINE;
+        r.offlineReason = reason;
+        r.waiting = unpushed();
+        return r;
+    }
+
+    /** Commits that HEAD has and the hub (as last seen) does not; capped. */
+    int unpushed() throws IOException {
+        return countAhead(repo, repo.resolve(Constants.HEAD), repo.resolve(trackingRef));
+    }
+
+    static int countAhead(Repository repo, ObjectId head, ObjectId base) throws IOException {
+        if (head == null) {
+            return 0;
+        }
+        try (RevWalk rw = new RevWalk(repo)) {
+            rw.markStart(rw.parseCommit(head));
+            if (base != null) {
+                rw.markUninteresting(rw.parseCommit(base));
+            }
+            int n = 0;
+            while (rw.next() != null && n < 100_000) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    // ---- repair -------------------------------------------------------------------------------
+
+    /** Removes what a killed round (or a killed git) may have left; we hold the vault lock, so it is all stale. */
+    private void repair() throws IOException {
+        Path git = ws.gitDir();
+        for (String f : List.of("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "MERGE_HEAD",
+                "MERGE_MSG", "MERGE_MODE", "CHERRY_PICK_HEAD", "REVERT_HEAD", "AUTO_MERGE")) {
+            Files.deleteIfExists(git.resolve(f));
+        }
+        for (String d : List.of("rebase-merge", "rebase-apply")) {
+            deleteTree(git.resolve(d));
+        }
+        deleteTree(ws.vaultDir().resolve("tmp"));
+        deleteMatching(git.resolve("refs"), p -> p.getFileName().toString().endsWith(".lock"));
+        deleteMatching(git.resolve("logs"), p -> p.getFileName().toString().endsWith(".lock"));
+        Path pack = git.resolve("objects").resolve("pack");
+        deleteMatching(pack, p -> p.getFileName().toString().startsWith("incoming_")
+                || p.getFileName().toString().endsWith(".tmp"));
+        DirCache dc = DirCache.read(repo);
+        boolean unmerged = false;
+        for (int i = 0; i < dc.getEntryCount(); i++) {
+            if (dc.getEntry(i).getStage() != 0) {
+                unmerged = true;
+                break;
+            }
+        }
+        if (unmerged) {
+            // a git merge stopped half-way: rebuild the index from HEAD; the files on disk are committed as they are
+            DirCache locked = repo.lockDirCache();
+            try {
+                DirCacheBuilder b = locked.builder();
+                ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
+                if (head != null) {
+                    try (ObjectReader reader = repo.newObjectReader()) {
+                        b.addTree(new byte[0], 0, reader, head);
+                    }
+                }
+                b.commit();
+            } finally {
+                locked.unlock();
+            }
+        }
+    }
+
+    private static void deleteMatching(Path dir, java.util.function.Predicate<Path> which) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile).filter(which)::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private void checkBranch() throws IOException {
+        Ref head = repo.exactRef(Constants.HEAD);
+        if (head == null) {
+            throw new VaultException("sync paused: " + ws.root() + " has no HEAD; the workspace's .git folder looks damaged, restore it from a backup");
+        }
+        if (!head.isSymbolic()) {
+            String at = head.getObjectId() == null ? "?" : head.getObjectId().abbreviate(7).name();
+            throw new VaultException(ExitCodes.FAILURE, "sync paused: " + ws.root() + " is on a detached HEAD (commit " + at
+                    + "), not on branch " + ws.branch() + "; switch it back to " + ws.branch() + " (e.g. 'git switch " + ws.branch() + "') to resume syncing");
+        }
+        String target = head.getTarget().getName();
+        if (!target.equals(branchRef)) {
+            throw new VaultException(ExitCodes.FAILURE, "sync paused: " + ws.root() + " is on branch "
+                    + Repository.shortenRefName(target) + ", not " + ws.branch() + "; switch it back to "
+                    + ws.branch() + " (e.g. 'git switch " + ws.branch() + "') to resume syncing");
+        }
+    }
+
+    // ---- commit local changes -------------------------------------------------------------------
+
+    private void commitLocal(SyncResult r) throws IOException {
+        DirCache dc = repo.lockDirCache();
+        try (ObjectInserter ins = repo.newObjectInserter()) {
+            WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, ins, ws.maxFileSize());
+            r.skipped.addAll(scan.skipped);
+            r.unreadable.addAll(scan.unreadable);
+            int remaining = scan.tracked - scan.deleted;
+            if (!opt.allowMassDelete && scan.deleted > 0
+                    && ((remaining == 0 && scan.tracked >= 2) || (scan.tracked >= 10 && scan.deleted * 2 > scan.tracked))) {
+                throw new VaultException(ExitCodes.FAILURE, "sync paused: " + scan.deleted + " of " + scan.tracked
+                        + " files in " + ws.root() + " are gone (unplugged drive or moved folder?); nothing was committed. "
+                        + "If you really deleted them, run 'vault sync --allow-mass-delete'");
+            }
+            if (!scan.indexDirty) {
+                ObjectId head = repo.resolve(Constants.HEAD);
+                ObjectId indexTree = dc.getEntryCount() == 0 ? null : dc.writeTree(ins);
+                ObjectId headTree = head == null ? null : repo.resolve(Constants.HEAD + "^{tree}");
+                if (java.util.Objects.equals(indexTree, headTree)) {
+                    return; // nothing changed: leave the index file alone
+                }
+            }
+            DirCacheBuilder b = dc.builder();
+            for (DirCacheEntry e : scan.entries) {
+                b.add(e);
+            }
+            b.finish();
+            ObjectId head = repo.resolve(Constants.HEAD);
+            ObjectId headTree = head == null ? null : repo.resolve(Constants.HEAD + "^{tree}");
+            ObjectId tree = dc.writeTree(ins);
+            boolean commit = head == null ? dc.getEntryCount() > 0 : !tree.equals(headTree);
+            ObjectId commitId = null;
+            if (commit) {
+                int[] counts = diffCounts(headTree, tree);
+                r.added = counts[0];
+                r.changed = counts[1];
+                r.deleted = counts[2];
+                String what = SyncResult.counts(counts[0], counts[1], counts[2]);
+                String msg = ws.computer() + ": " + (opt.note == null ? "" : opt.note + ": ") + what;
+                CommitBuilder cb = new CommitBuilder();
+                cb.setTreeId(tree);
+                if (head != null) {
+                    cb.setParentId(head);
+                }
+                PersonIdent me = ident();
+                cb.setAuthor(me);
+                cb.setCommitter(me);
+                cb.setMessage(msg + "\n");
+                commitId = ins.insert(cb);
+            }
+            ins.flush();
+            if (!b.commit()) {
+                throw new IOException("could not write the index of " + ws.root());
+            }
+            if (commitId != null) {
+                moveHead(head, commitId);
+            }
+        } finally {
+            dc.unlock();
+        }
+    }
+
+    private PersonIdent ident() {
+        ZonedDateTime now = ZonedDateTime.now(opt.clock);
+        return new PersonIdent(ws.computer(), ws.computer() + "@vault", now.toInstant(), now.getZone());
+    }
+
+    private int[] diffCounts(ObjectId fromTree, ObjectId toTree) throws IOException {
+        int[] c = new int[3];
+        try (TreeWalk tw = new TreeWalk(repo)) {
+            addTree(tw, fromTree);
+            addTree(tw, toTree);
+            tw.setRecursive(true);
+            tw.setFilter(TreeFilter.ANY_DIFF);
+            while (tw.next()) {
+                if (tw.getRawMode(0) == 0) {
+                    c[0]++;
+                } else if (tw.getRawMode(1) == 0) {
+                    c[2]++;
+                } else {
+                    c[1]++;
+                }
+            }
+        }
+        return c;
+    }
+
+    private static void addTree(TreeWalk tw, ObjectId tree) throws IOException {
+        if (tree == null) {
+            tw.addTree(new org.eclipse.jgit.treewalk.EmptyTreeIterator());
+        } else {
+            tw.addTree(tree);
+        }
+    }
+
+    private void moveHead(ObjectId expectedOld, ObjectId newId) throws IOException {
+        RefUpdate ru = repo.updateRef(Constants.HEAD);
+        ru.setExpectedOldObjectId(expectedOld == null ? ObjectId.zeroId() : expectedOld);
+        ru.setNewObjectId(newId);
+        ru.setRefLogMessage("vault sync", false);
+        RefUpdate.Result res = ru.update();
+        switch (res) {
+            case NEW:
+            case FAST_FORWARD:
+            case FORCED:
+            case NO_CHANGE:
+                return;
+            default:
+                throw new IOException("could not move " + branchRef + " of " + ws.root() + " to " + newId.name() + ": " + res);
+        }
+    }
+
+    private void setRef(String name, ObjectId id) throws IOException {
+        Ref cur = repo.exactRef(name);
+        if (cur != null && id.equals(cur.getObjectId())) {
+            return;
+        }
+        RefUpdate ru = repo.updateRef(name);
+        ru.setNewObjectId(id);
+        ru.setForceUpdate(true);
+        ru.disableRefLog();
+        ru.update();
+    }
+
+    /** Pushes without force; null when the hub could not be reached. */
+    private RemoteRefUpdate.Status push(ObjectId newHead, ObjectId expectedOld) throws IOException {
+        RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, newHead, branchRef, false, null,
+                expectedOld == null ? ObjectId.zeroId() : expectedOld);
+        try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+            PushResult pr = t.push(NullProgressMonitor.INSTANCE, List.of(u));
+            RemoteRefUpdate res = pr.getRemoteUpdate(branchRef);
+            RemoteRefUpdate.Status s = res == null ? u.getStatus() : res.getStatus();
+            switch (s) {
+                case OK:
+                case UP_TO_DATE:
+                case REJECTED_NONFASTFORWARD:
+                case REJECTED_REMOTE_CHANGED:
+                    return s;
+                case REJECTED_OTHER_REASON:
+                    if (res != null && res.getMessage() != null && res.getMessage().contains("lock")) {
+                        return RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED; // another push holds the hub's ref lock
+                    }
+                    // fall through
+                default:
+                    throw new VaultException("hub " + ws.hub() + " refused the changes of " + ws.root() + " (" + s
+                            + (res != null && res.getMessage() != null ? ": " + res.getMessage() : "")
+                            + "); your work is committed locally, check the hub and run 'vault sync' again");
+            }
+        } catch (TransportException e) {
+            return null;
+        }
+    }
+
+    // ---- integrate the hub's changes --------------------------------------------------------------
+
+    private ObjectId integrate(ObjectId local, ObjectId remote, SyncResult r) throws IOException {
+        if (remote == null || remote.equals(local)) {
+            return local;
+        }
+        try (RevWalk rw = new RevWalk(repo); ObjectInserter ins = repo.newObjectInserter()) {
+            RevCommit theirs = rw.parseCommit(remote);
+            if (local == null) {
+                checkout(null, theirs.getTree(), r);
+                moveHead(null, remote);
+                return remote;
+            }
+            RevCommit ours = rw.parseCommit(local);
+            if (rw.isMergedInto(theirs, ours)) {
+                return local;
+            }
+            rw.reset();
+            if (rw.isMergedInto(ours, theirs)) {
+                checkout(ours.getTree(), theirs.getTree(), r);
+                moveHead(local, remote);
+                return remote;
+            }
+            ObjectId baseTree = null;
+            try (RevWalk bw = new RevWalk(repo)) {
+                bw.setRevFilter(RevFilter.MERGE_BASE);
+                bw.markStart(bw.parseCommit(local));
+                bw.markStart(bw.parseCommit(remote));
+                RevCommit base = bw.next();
+                if (base != null) {
+                    baseTree = bw.parseCommit(base).getTree().copy();
+                }
+            }
+            ZonedDateTime now = ZonedDateTime.now(opt.clock);
+            TreeMerger.Result mr;
+            try (ObjectReader reader = repo.newObjectReader()) {
+                mr = new TreeMerger(reader, ins).merge(baseTree, ours.getTree(), theirs.getTree(), ws.computer(), now);
+            }
+            r.conflicts.addAll(mr.conflicts);
+            r.textMerged.addAll(mr.textMerged);
+            CommitBuilder cb = new CommitBuilder();
+            cb.setTreeId(mr.tree);
+            cb.setParentIds(ours, theirs);
+            PersonIdent me = ident();
+            cb.setAuthor(me);
+            cb.setCommitter(me);
+            StringBuilder msg = new StringBuilder(ws.computer()).append(": merged changes from the hub");
+            for (TreeMerger.Conflict c : mr.conflicts) {
+                msg.append("\n\nconflict (").append(c.kind).append("): ").append(c.path)
+                        .append("; this computer's version kept as ").append(c.copy);
+            }
+            cb.setMessage(mr.conflicts.isEmpty() ? msg + "\n" : msg.insert(msg.indexOf(":") + 1,
+                    " " + mr.conflicts.size() + (mr.conflicts.size() == 1 ? " conflict" : " conflicts") + " kept both versions;")
+                    + "\n");
+            ObjectId merge = ins.insert(cb);
+            ins.flush();
+            checkout(ours.getTree(), mr.tree, r);
+            moveHead(local, merge);
+            return merge;
+        }
+    }
+
+    // ---- working tree update ----------------------------------------------------------------------
+
+    /** One path that differs between the tree on disk and the tree to check out. */
+    private static final class Change {
+        final String path;
+        final int fromMode;
+        final ObjectId fromId;
+        final int toMode;
+        final ObjectId toId;
+
+        Change(String path, int fromMode, ObjectId fromId, int toMode, ObjectId toId) {
+            this.path = path;
+            this.fromMode = fromMode;
+            this.fromId = fromId;
+            this.toMode = toMode;
+            this.toId = toId;
+        }
+    }
+
+    /**
+     * Brings the working tree from {@code fromTree} (what this round committed) to {@code toTree},
+     * touching only files whose disk content still equals {@code fromTree}; a file changed meanwhile
+     * stays, and the incoming version is saved beside it as a conflict copy.
+     */
+    private void checkout(ObjectId fromTree, ObjectId toTree, SyncResult r) throws IOException {
+        DirCache dc = repo.lockDirCache();
+        try (ObjectReader reader = repo.newObjectReader()) {
+            List<Change> changes = new ArrayList<>();
+            try (TreeWalk tw = new TreeWalk(reader)) {
+                addTree(tw, fromTree);
+                addTree(tw, toTree);
+                tw.setRecursive(true);
+                tw.setFilter(TreeFilter.ANY_DIFF);
+                while (tw.next()) {
+                    changes.add(new Change(tw.getPathString(), tw.getRawMode(0), tw.getObjectId(0),
+                            tw.getRawMode(1), tw.getObjectId(1)));
+                }
+            }
+            Set<String> applied = new HashSet<>();
+            // removals first (deepest first), so a folder can become a file and vice versa
+            for (int i = changes.size() - 1; i >= 0; i--) {
+                Change c = changes.get(i);
+                if (c.toMode != 0) {
+                    continue;
+                }
+                if (diskMatches(c.path, c.fromMode, c.fromId, dc.getEntry(c.path), reader)) {
+                    Path f = file(c.path);
+                    Files.deleteIfExists(f);
+                    pruneEmptyParents(f.getParent());
+                    applied.add(c.path);
+                    r.received++;
+                } else {
+                    r.keptLocal.add(c.path); // changed here while the hub deleted it: the edit wins
+                }
+            }
+            ZonedDateTime now = ZonedDateTime.now(opt.clock);
+            for (Change c : changes) {
+                if (c.toMode == 0) {
+                    continue;
+                }
+                Path f = file(c.path);
+                boolean ok;
+                if (c.fromMode == 0) {
+                    ok = !Files.exists(f, LinkOption.NOFOLLOW_LINKS) && write(f, c.toMode, c.toId, reader, false);
+                } else {
+                    ok = diskMatches(c.path, c.fromMode, c.fromId, dc.getEntry(c.path), reader)
+                            && write(f, c.toMode, c.toId, reader, true);
+                }
+                if (ok) {
+                    applied.add(c.path);
+                    r.received++;
+                } else {
+                    // the file changed on disk during this round: keep it, save the incoming version beside it
+                    Set<String> taken = new HashSet<>();
+                    String copy;
+                    do {
+                        copy = ConflictCopies.nameFor(c.path, "hub", now, taken);
+                        taken.add(copy);
+                    } while (Files.exists(file(copy), LinkOption.NOFOLLOW_LINKS));
+                    write(file(copy), c.toMode, c.toId, reader, false);
+                    r.keptLocal.add(c.path);
+                }
+            }
+            DirCacheBuilder b = dc.builder();
+            try (TreeWalk tw = new TreeWalk(reader)) {
+                addTree(tw, toTree);
+                tw.setRecursive(true);
+                while (tw.next()) {
+                    String p = tw.getPathString();
+                    ObjectId id = tw.getObjectId(0);
+                    DirCacheEntry old = dc.getEntry(p);
+                    DirCacheEntry e;
+                    if (old != null && old.getStage() == 0 && old.getObjectId().equals(id)
+                            && old.getRawMode() == tw.getRawMode(0) && !applied.contains(p)) {
+                        e = old;
+                    } else {
+                        e = new DirCacheEntry(p);
+                        e.setFileMode(tw.getFileMode(0));
+                        e.setObjectId(id);
+                        if (applied.contains(p)) {
+                            try {
+                                BasicFileAttributes a = Files.readAttributes(file(p), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                                e.setLength(a.size());
+                                e.setLastModified(a.lastModifiedTime().toInstant());
+                            } catch (IOException ex) {
+                                // leave stat data empty: the next round compares content
+                            }
+                        }
+                    }
+                    b.add(e);
+                }
+            }
+            if (!b.commit()) {
+                throw new IOException("could not write the index of " + ws.root());
+            }
+        } finally {
+            dc.unlock();
+        }
+    }
+
+    private Path file(String path) {
+        Path p = ws.root();
+        for (String part : path.split("/")) {
+            p = p.resolve(part);
+        }
+        return p;
+    }
+
+    private void pruneEmptyParents(Path dir) {
+        while (dir != null && !dir.equals(ws.root()) && dir.startsWith(ws.root())) {
+            try {
+                Files.delete(dir);
+            } catch (IOException e) {
+                return; // not empty (or not ours to remove): stop here
+            }
+            dir = dir.getParent();
+        }
+    }
+
+    /** True if the file on disk is exactly what this round's tree says (absent if it says absent). */
+    private boolean diskMatches(String path, int mode, ObjectId id, DirCacheEntry entry, ObjectReader reader) throws IOException {
+        Path f = file(path);
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return mode == 0;
+        } catch (IOException e) {
+            return false;
+        }
+        if (mode == 0) {
+            return false;
+        }
+        byte[] content;
+        if (FileMode.SYMLINK.equals(mode)) {
+            if (!a.isSymbolicLink()) {
+                return false;
+            }
+            content = Files.readSymbolicLink(f).toString().replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            if (!a.isRegularFile()) {
+                return false;
+            }
+            if (entry != null && entry.getObjectId().equals(id) && !entry.isSmudged() && entry.getLength() == a.size()
+                    && entry.getLastModifiedInstant().equals(a.lastModifiedTime().toInstant())) {
+                return true;
+            }
+            ObjectLoader ol = reader.open(id, Constants.OBJ_BLOB);
+            if (ol.getSize() != a.size()) {
+                return false;
+            }
+            try (InputStream in = Files.newInputStream(f)) {
+                ObjectId disk = new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, a.size(), in);
+                return disk.equals(id);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, content).equals(id);
+    }
+
+    /** Writes one file via a temporary file and a rename; false if the path is blocked (e.g. a folder is there). */
+    private boolean write(Path f, int mode, ObjectId id, ObjectReader reader, boolean replace) throws IOException {
+        try {
+            Files.createDirectories(f.getParent());
+        } catch (IOException e) {
+            return false;
+        }
+        ObjectLoader ol = reader.open(id, Constants.OBJ_BLOB);
+        if (FileMode.SYMLINK.equals(mode)) {
+            String target = new String(ol.getCachedBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                Files.createSymbolicLink(f, Path.of(target));
+                return true;
+            } catch (UnsupportedOperationException | IOException e) {
+                // no symlinks here (e.g. Windows without the privilege): write the link text as a file
+            }
+        }
+        Path tmpDir = ws.vaultDir().resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve(UUID.randomUUID().toString());
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            ol.copyTo(out);
+        }
+        if (FileMode.EXECUTABLE_FILE.equals(mode)) {
+            tmp.toFile().setExecutable(true, false);
+        }
+        try {
+            if (!replace) {
+                Files.move(tmp, f); // fails if a file appeared there meanwhile
+                return true;
+            }
+            try {
+                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return true;
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            return false;
+        }
+    }
+}

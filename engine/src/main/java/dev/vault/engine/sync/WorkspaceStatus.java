@@ -1,0 +1,145 @@
+package dev.vault.engine.sync;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
+
+/** What {@code vault status} reports: computed live from the workspace, its status file and the hub. */
+public final class WorkspaceStatus {
+    /** How many commits of history are read to find when each computer last synced. */
+    static final int HISTORY_CAP = 2000;
+
+    /** The report (field names are the --json contract). */
+    public static final class Report {
+        public String workspace;
+        public String computer;
+        public String hub;
+        public String branch;
+        public String lastSync;
+        public String lastResult;
+        public String lastMessage;
+        public boolean running;
+        public Long runningPid;
+        public int uncommittedAdded;
+        public int uncommittedChanged;
+        public int uncommittedDeleted;
+        public int unpushed;
+        public Boolean hubReachable;
+        public String hubProblem;
+        public boolean hubHasNewChanges;
+        public List<String> conflicts = new ArrayList<>();
+        public List<StatusFile.SkippedFile> skippedForSize = new ArrayList<>();
+        public List<ComputerSeen> computers = new ArrayList<>();
+        public String branchProblem;
+
+        public int uncommitted() {
+            return uncommittedAdded + uncommittedChanged + uncommittedDeleted;
+        }
+    }
+
+    /** A computer seen in the hub's history and the time of its latest commit. */
+    public static final class ComputerSeen {
+        public String name;
+        public String lastSync;
+
+        ComputerSeen(String name, String lastSync) {
+            this.name = name;
+            this.lastSync = lastSync;
+        }
+    }
+
+    private WorkspaceStatus() {
+    }
+
+    /** Computes the report; {@code checkHub} false skips contacting the hub. */
+    public static Report compute(Workspace ws, boolean checkHub) throws IOException {
+        Repository repo = ws.repository();
+        Report r = new Report();
+        r.workspace = ws.root().toString();
+        r.computer = ws.computer();
+        r.hub = ws.hub();
+        r.branch = ws.branch();
+        StatusFile.Data st = StatusFile.read(ws);
+        r.lastSync = st.lastSync;
+        r.lastResult = st.lastResult;
+        r.lastMessage = st.lastMessage;
+        Long holder = WorkspaceLock.holder(ws);
+        r.running = holder != null;
+        r.runningPid = holder;
+        var head = repo.exactRef(Constants.HEAD);
+        if (head != null && (!head.isSymbolic() || !head.getTarget().getName().equals(Constants.R_HEADS + ws.branch()))) {
+            r.branchProblem = head.isSymbolic()
+                    ? "on branch " + Repository.shortenRefName(head.getTarget().getName()) + ", not " + ws.branch() + ": sync is paused"
+                    : "detached HEAD, not on " + ws.branch() + ": sync is paused";
+        }
+        DirCache dc = DirCache.read(repo);
+        WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, null, ws.maxFileSize());
+        r.uncommittedAdded = scan.added;
+        r.uncommittedChanged = scan.changed;
+        r.uncommittedDeleted = scan.deleted;
+        for (WorkingTreeScan.Skipped s : scan.skipped) {
+            r.skippedForSize.add(new StatusFile.SkippedFile(s.path, s.size));
+        }
+        r.conflicts.addAll(scan.conflictCopies);
+        r.conflicts.sort(null);
+        ObjectId headId = repo.resolve(Constants.HEAD);
+        ObjectId tracking = repo.resolve(Constants.R_REMOTES + "origin/" + ws.branch());
+        r.unpushed = SyncEngine.countAhead(repo, headId, tracking);
+        if (checkHub) {
+            try {
+                Hub.Refs refs = Hub.listRefs(repo, ws.hub());
+                r.hubReachable = true;
+                ObjectId hubHead = refs.branch(ws.branch());
+                r.hubHasNewChanges = hubHead != null && !hubHead.equals(tracking) && !hubHead.equals(headId);
+                if (r.hubHasNewChanges) {
+                    // fetch objects only (no working-tree change) so "other computers" reflects the hub now
+                    String ref = Constants.R_HEADS + ws.branch();
+                    try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+                        t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + ref + ":" + Constants.R_REMOTES + "origin/" + ws.branch())));
+                        tracking = repo.resolve(Constants.R_REMOTES + "origin/" + ws.branch());
+                    } catch (IOException | RuntimeException e) {
+                        // history of other computers stays as last seen
+                    }
+                }
+            } catch (Hub.UnreachableException e) {
+                r.hubReachable = false;
+                r.hubProblem = e.getMessage();
+            }
+        }
+        r.computers = computers(repo, tracking != null ? tracking : headId);
+        return r;
+    }
+
+    /** Each author in the recent history (capped) with the time of their newest commit, newest first. */
+    static List<ComputerSeen> computers(Repository repo, ObjectId tip) throws IOException {
+        Map<String, Instant> seen = new LinkedHashMap<>();
+        if (tip != null) {
+            try (RevWalk rw = new RevWalk(repo)) {
+                rw.markStart(rw.parseCommit(tip));
+                int n = 0;
+                for (RevCommit c = rw.next(); c != null && n < HISTORY_CAP; c = rw.next(), n++) {
+                    PersonIdent a = c.getAuthorIdent();
+                    Instant when = a.getWhenAsInstant();
+                    seen.merge(a.getName(), when, (x, y) -> x.isAfter(y) ? x : y);
+                }
+            }
+        }
+        List<ComputerSeen> out = new ArrayList<>();
+        seen.entrySet().stream().sorted(Map.Entry.<String, Instant>comparingByValue().reversed())
+                .forEach(e -> out.add(new ComputerSeen(e.getKey(), e.getValue().toString())));
+        return out;
+    }
+}
