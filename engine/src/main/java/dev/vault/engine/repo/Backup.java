@@ -139,7 +139,7 @@ public final class Backup {
             }
         }
         Thread scanner = o.progress == null ? null : startScan(sources, o.progress);
-        up = new BlobUploader(repo, index, o.threads, 64L * 1024 * 1024);
+        up = new BlobUploader(repo, index, o.threads, 32L * 1024 * 1024);
         String rootId;
         try {
             Tree root;
@@ -373,7 +373,8 @@ public final class Backup {
                         start = 0;
                     }
                     while (!eof && end - start < max) {
-                        int r = ch.read(ByteBuffer.wrap(buf, end, buf.length - end));
+                        // at most 1 MiB per call: the JDK stages heap reads through a direct buffer of that size
+                        int r = ch.read(ByteBuffer.wrap(buf, end, Math.min(buf.length - end, 1 << 20)));
                         if (r < 0) {
                             eof = true;
                         } else {

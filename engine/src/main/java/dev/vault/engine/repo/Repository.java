@@ -68,7 +68,7 @@ public final class Repository implements Closeable {
         public int chunkMin = ChunkerParams.DEFAULT_MIN;
         public int chunkAvg = ChunkerParams.DEFAULT_AVG;
         public int chunkMax = ChunkerParams.DEFAULT_MAX;
-        public long packSize = 32L * 1024 * 1024;
+        public long packSize = 16L * 1024 * 1024;
         public String host = Hosts.hostName();
         public String user = System.getProperty("user.name", "");
     }
@@ -141,6 +141,7 @@ public final class Repository implements Closeable {
         if (!cfg.encrypted) {
             return new Repository(storage, cfg, new PlainCrypto(), null);
         }
+        MasterKey.preloadInBackground();
         char[] pw = password == null ? null : password.get();
         if (pw == null || pw.length == 0) {
             throw new VaultException(ExitCodes.USAGE, "repository " + storage.location() + " is encrypted: set VAULT_PASSWORD, "

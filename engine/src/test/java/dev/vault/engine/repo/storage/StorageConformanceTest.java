@@ -47,6 +47,16 @@ abstract class StorageConformanceTest {
     }
 
     @Test
+    void largeFileRoundTripsWholeAndByRangesAcrossIoSlices() throws IOException {
+        byte[] d = data((7 << 19) + 12345, 42); // 3.5 MiB: several 1 MiB I/O slices in LocalStorage
+        Handle h = new Handle(FileType.DATA, "ee99");
+        s.write(h, d);
+        assertEquals(d.length, s.size(h));
+        assertArrayEquals(d, s.read(h));
+        assertArrayEquals(java.util.Arrays.copyOfRange(d, 1000, 1000 + (5 << 19)), s.read(h, 1000, 5 << 19));
+    }
+
+    @Test
     void rangeReadReturnsExactBytesAndFailsPastTheEnd() throws IOException {
         byte[] d = data(5000, 2);
         Handle h = new Handle(FileType.DATA, "cd02");
