@@ -107,7 +107,13 @@ public final class Restore {
         r.snapshot = snap;
         Path root = o.target.toAbsolutePath().normalize();
         Files.createDirectories(root);
-        Tree tree = repo.loadTree(BlobId.parse(snap.tree));
+        Tree tree;
+        try {
+            tree = repo.loadTree(BlobId.parse(snap.tree));
+        } catch (IOException e) {
+            throw new VaultException(ExitCodes.FAILURE, "the top folder listing of snapshot " + snap.shortId() + " in "
+                    + repo.location() + " is damaged (" + e.getMessage() + "); nothing was restored; run 'vault check --read-data'.", e);
+        }
         pool = Executors.newFixedThreadPool(o.threads, rr -> {
             Thread t = new Thread(rr, "vault-restore");
             t.setDaemon(true);
