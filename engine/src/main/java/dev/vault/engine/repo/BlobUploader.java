@@ -42,6 +42,8 @@ final class BlobUploader implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private IndexFile indexBatch = new IndexFile();
     private int packsInBatch;
+    private static final long INDEX_EVERY_NANOS = 2_000_000_000L;
+    private long lastIndexNanos = System.nanoTime();
     final AtomicLong bytesAdded = new AtomicLong();
     final AtomicLong blobsAdded = new AtomicLong();
 
@@ -118,7 +120,9 @@ final class BlobUploader implements AutoCloseable {
         IndexFile toWrite = null;
         synchronized (this) {
             indexBatch.add(f.name(), f.bytes().length, f.entries());
-            if (++packsInBatch >= PACKS_PER_INDEX) {
+            // every few packs, and at least every few seconds: what an interrupted run stored stays reusable
+            if (++packsInBatch >= PACKS_PER_INDEX || System.nanoTime() - lastIndexNanos > INDEX_EVERY_NANOS) {
+                lastIndexNanos = System.nanoTime();
                 toWrite = indexBatch;
                 indexBatch = new IndexFile();
                 packsInBatch = 0;
