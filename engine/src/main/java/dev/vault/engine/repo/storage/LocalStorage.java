@@ -162,6 +162,61 @@ public final class LocalStorage implements Storage {
         syncDirectory(target.getParent());
     }
 
+    @Override
+    public PendingFile create() throws IOException {
+        Path tmpDir = root.resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve("pending-" + UUID.randomUUID() + ".tmp");
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new PendingFile() {
+            private long size;
+            private boolean done;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                int end = off + len;
+                while (buf.position() < end) {
+                    buf.limit(Math.min(end, buf.position() + IO_SLICE));
+                    ch.write(buf);
+                }
+                size += len;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void commit(Handle h) throws IOException {
+                Path target = path(h);
+                try {
+                    ch.force(true);
+                    ch.close();
+                    if (Files.exists(target)) {
+                        throw new FileAlreadyExistsException(target.toString());
+                    }
+                    Files.createDirectories(target.getParent());
+                    Files.move(tmp, target);
+                } finally {
+                    done = true;
+                    Files.deleteIfExists(tmp);
+                }
+                syncDirectory(target.getParent());
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (!done) {
+                    done = true;
+                    ch.close();
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        };
+    }
+
     /** Makes the rename durable where the OS allows opening a directory (not on Windows). */
     private static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
