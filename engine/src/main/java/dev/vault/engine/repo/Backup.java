@@ -102,7 +102,12 @@ public final class Backup {
         this.chunker = repo.chunker();
         this.buf = new byte[Math.max(2 * chunker.maxSize(), 16 * 1024 * 1024)];
         for (String pattern : o.excludes) {
-            excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+            try {
+                excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+            } catch (IllegalArgumentException e) {
+                throw new VaultException(ExitCodes.USAGE, "exclude pattern '" + pattern + "' is not a valid glob ("
+                        + e.getMessage().lines().findFirst().orElse("") + "); fix it, e.g. '*.tmp' or 'build/**'.");
+            }
         }
         for (Path p : o.skip) {
             skip.add(p.toAbsolutePath().normalize());

@@ -90,7 +90,21 @@ public final class Restore {
     }
 
     public static Result run(Repository repo, Options o) throws IOException {
-        return new Restore(repo, o).run();
+        RepoLock lock;
+        try {
+            lock = RepoLock.acquire(repo.storage(), false, "restore");
+        } catch (VaultException e) {
+            throw e; // locked by prune: wait for it
+        } catch (IOException e) {
+            lock = null; // a read-only medium: nobody can prune it under us either
+        }
+        try {
+            return new Restore(repo, o).run();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
     }
 
     /** Whether a name from a snapshot may become a single path element on any supported OS. */
