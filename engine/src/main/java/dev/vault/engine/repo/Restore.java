@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes a snapshot (or parts of it) into a destination folder. Every chunk is authenticated and
  * re-hashed before it is written; each file goes to a temporary name in its folder and is renamed into
  * place. Whatever the snapshot contains, nothing is written outside the destination: names that are
- * empty, "." or "..", or contain a separator, ':' or NUL are refused; folders are entered only when
+ * not exactly one path element here (see {@link #safeName}) are refused; folders are entered only when
  * they are real folders (a symlink in the way is replaced, never followed); only files, folders and
  * symlinks are created, never devices. A file whose data is damaged is reported and skipped; the rest
  * is restored.
@@ -107,10 +107,23 @@ public final class Restore {
         }
     }
 
-    /** Whether a name from a snapshot may become a single path element on any supported OS. */
+    private static final boolean WINDOWS = java.io.File.separatorChar == '\\';
+
+    /**
+     * Whether a name from a snapshot is exactly one path element here: never empty, "." or "..", never
+     * with '/' or NUL; on Windows also never with '\\' (a separator) or ':' (drive-relative paths and
+     * alternate data streams). Elsewhere those two are ordinary characters and restore as such.
+     */
     public static boolean safeName(String name) {
-        return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..")
-                && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0 && name.indexOf(':') < 0;
+        return safeName(name, WINDOWS);
+    }
+
+    static boolean safeName(String name, boolean windows) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")
+                || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+            return false;
+        }
+        return !windows || (name.indexOf('\\') < 0 && name.indexOf(':') < 0);
     }
 
     private Result run() throws IOException {
