@@ -76,11 +76,12 @@ public final class DaemonCommand extends BaseCommand {
             Daemon daemon = new Daemon(root, s, new Actions(ws), Clock.systemDefaultZone());
             Thread hook = new Thread(() -> daemon.stop(Duration.ofSeconds(110)), "vault-daemon-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            out().println("vault daemon: watching " + root + " (sync every " + Durations.format(interval)
-                    + ", hub check every " + Durations.format(hubCheck) + "); log: " + Daemon.logFile(root)
-                    + ". Stop with Ctrl-C.");
-            out().flush();
-            daemon.run();
+            daemon.run(() -> {
+                out().println("vault daemon: watching " + root + " (sync every " + Durations.format(interval)
+                        + ", hub check every " + Durations.format(hubCheck) + "); log: " + Daemon.logFile(root)
+                        + ". Stop with Ctrl-C.");
+                out().flush();
+            });
         }
         return ExitCodes.OK;
     }

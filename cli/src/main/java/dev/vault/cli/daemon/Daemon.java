@@ -28,6 +28,7 @@ public final class Daemon {
     private final Object wake = new Object();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile boolean exited;
     private volatile DaemonCore core;
     private final Instant started;
 
@@ -49,7 +50,7 @@ public final class Daemon {
     }
 
     /** Runs until {@link #stop()}; throws VaultException (exit 11) if another daemon holds the workspace. */
-    public void run() throws IOException {
+    public void run(Runnable onStarted) throws IOException {
         try (DaemonLock lock = DaemonLock.acquire(workspace)) {
             core = new DaemonCore(clock, settings, actions, new DaemonCore.Listener() {
                 @Override
@@ -66,6 +67,7 @@ public final class Daemon {
             log.log("daemon started (pid " + ProcessHandle.current().pid() + ") for " + workspace
                     + ", sync every " + dev.vault.engine.config.Durations.format(settings.interval));
             try (WorkspaceWatcher watcher = new WorkspaceWatcher(workspace, this::filesChanged)) {
+                onStarted.run();
                 while (!stopping) {
                     Instant next = core.step();
                     writeState();
@@ -75,6 +77,7 @@ public final class Daemon {
             log.log("daemon stopped");
         } finally {
             stopping = true;
+            exited = true;
             writeState();
             finished.countDown();
         }
@@ -126,7 +129,7 @@ public final class Daemon {
         o.addProperty("pid", ProcessHandle.current().pid());
         o.addProperty("started", started.toString());
         o.addProperty("updated", clock.instant().toString());
-        o.addProperty("running", !stopping || finished.getCount() > 0);
+        o.addProperty("running", !exited);
         o.addProperty("doing", stopping ? "stopping" : c == null ? "starting" : c.doing());
         o.addProperty("rounds", c == null ? 0 : c.rounds());
         JsonObject errs = new JsonObject();

@@ -587,16 +587,16 @@ public final class SyncEngine {
                 }
             }
             Set<String> applied = new HashSet<>();
+            List<Aside> asides = new ArrayList<>();
             // removals first (deepest first), so a folder can become a file and vice versa
             for (int i = changes.size() - 1; i >= 0; i--) {
                 Change c = changes.get(i);
                 if (c.toMode != 0) {
                     continue;
                 }
-                if (diskMatches(c.path, c.fromMode, c.fromId, dc.getEntry(c.path), reader)) {
-                    Path f = file(c.path);
-                    Files.deleteIfExists(f);
-                    pruneEmptyParents(f.getParent());
+                if (diskMatches(c.path, c.fromMode, c.fromId, dc.getEntry(c.path), reader)
+                        && moveAside(c.path, c.fromMode, c.fromId, asides, r)) {
+                    pruneEmptyParents(file(c.path).getParent());
                     applied.add(c.path);
                     r.received++;
                 } else {
@@ -613,8 +613,7 @@ public final class SyncEngine {
                 if (c.fromMode == 0) {
                     ok = !Files.exists(f, LinkOption.NOFOLLOW_LINKS) && write(f, c.toMode, c.toId, reader, false);
                 } else {
-                    ok = diskMatches(c.path, c.fromMode, c.fromId, dc.getEntry(c.path), reader)
-                            && write(f, c.toMode, c.toId, reader, true);
+                    ok = replace(c, dc.getEntry(c.path), reader, asides, r);
                 }
                 if (ok) {
                     applied.add(c.path);
@@ -631,6 +630,7 @@ public final class SyncEngine {
                     r.keptLocal.add(c.path);
                 }
             }
+            settleAsides(asides, now, r);
             DirCacheBuilder b = dc.builder();
             try (TreeWalk tw = new TreeWalk(reader)) {
                 addTree(tw, toTree);
@@ -666,6 +666,126 @@ public final class SyncEngine {
         } finally {
             dc.unlock();
         }
+    }
+
+    /** A replaced or deleted file's old content, moved aside until the round has checked nobody wrote to it. */
+    private static final class Aside {
+        final Path file;
+        final String path;
+        final ObjectId expected;
+
+        Aside(Path file, String path, ObjectId expected) {
+            this.file = file;
+            this.path = path;
+            this.expected = expected;
+        }
+    }
+
+    /**
+     * Replaces a file this round committed with the incoming version, closing the gap between "the disk
+     * still holds what we committed" and the rename: the incoming content is written first, the old file
+     * is moved aside and re-hashed, and only then is the new one put in place (never over a file that
+     * appeared meanwhile). False means the file changed on disk: the caller keeps it and saves the
+     * incoming version beside it.
+     */
+    private boolean replace(Change c, DirCacheEntry entry, ObjectReader reader, List<Aside> asides, SyncResult r) throws IOException {
+        Path f = file(c.path);
+        if (FileMode.SYMLINK.equals(c.toMode) || FileMode.SYMLINK.equals(c.fromMode)) {
+            return diskMatches(c.path, c.fromMode, c.fromId, entry, reader) && write(f, c.toMode, c.toId, reader, true);
+        }
+        Path tmp = temp(c.toMode, c.toId, reader);
+        try {
+            if (!diskMatches(c.path, c.fromMode, c.fromId, entry, reader) || !moveAside(c.path, c.fromMode, c.fromId, asides, r)) {
+                return false;
+            }
+            try {
+                Files.move(tmp, f); // no replace: a file saved in the gap wins
+                return true;
+            } catch (IOException e) {
+                return false; // the old content is aside and unchanged (it is in history); the new file stays
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Moves the file at {@code path} aside if it still holds {@code expected}; if someone wrote to it
+     * just now, puts it back (or, if a new file took its place, keeps it as a conflict copy) and
+     * returns false.
+     */
+    private boolean moveAside(String path, int mode, ObjectId expected, List<Aside> asides, SyncResult r) throws IOException {
+        Path f = file(path);
+        if (FileMode.SYMLINK.equals(mode)) {
+            Files.deleteIfExists(f);
+            return true;
+        }
+        Path tmpDir = ws.vaultDir().resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path aside = tmpDir.resolve("aside-" + UUID.randomUUID());
+        try {
+            Files.move(f, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            return false; // in use (Windows) or not movable: leave it and keep both versions
+        }
+        if (expected.equals(blobId(aside))) {
+            asides.add(new Aside(aside, path, expected));
+            return true;
+        }
+        try {
+            Files.move(aside, f);
+        } catch (IOException e) {
+            keepAsConflictCopy(aside, path, ZonedDateTime.now(opt.clock), r);
+        }
+        return false;
+    }
+
+    /** Deletes the asides nobody touched; one written through an open handle meanwhile is kept as a conflict copy. */
+    private void settleAsides(List<Aside> asides, ZonedDateTime now, SyncResult r) throws IOException {
+        for (Aside a : asides) {
+            if (a.expected.equals(blobId(a.file))) {
+                Files.deleteIfExists(a.file);
+            } else {
+                keepAsConflictCopy(a.file, a.path, now, r);
+            }
+        }
+    }
+
+    private void keepAsConflictCopy(Path content, String path, ZonedDateTime now, SyncResult r) throws IOException {
+        Set<String> taken = new HashSet<>();
+        String copy;
+        do {
+            copy = ConflictCopies.nameFor(path, ws.computer(), now, taken);
+            taken.add(copy);
+        } while (Files.exists(file(copy), LinkOption.NOFOLLOW_LINKS));
+        Path target = file(copy);
+        Files.createDirectories(target.getParent());
+        Files.move(content, target);
+        r.keptLocal.add(path);
+    }
+
+    private static ObjectId blobId(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, Files.size(file), in);
+        } catch (IOException e) {
+            return ObjectId.zeroId();
+        }
+    }
+
+    /** Writes a blob to a temporary file inside .git/vault/tmp (same volume as the workspace, so renames are atomic). */
+    private Path temp(int mode, ObjectId id, ObjectReader reader) throws IOException {
+        Path tmpDir = ws.vaultDir().resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve(UUID.randomUUID().toString());
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            reader.open(id, Constants.OBJ_BLOB).copyTo(out);
+        }
+        if (FileMode.EXECUTABLE_FILE.equals(mode)) {
+            tmp.toFile().setExecutable(true, false);
+        }
+        return tmp;
     }
 
     private Path file(String path) {
