@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vault backup [--repo <path>] [<source>...] [--tag t] [--exclude pattern]...}. */
-@Command(name = "backup", description = "Take a snapshot of the workspace (or the given folders/files) into a backup repository.")
+@Command(mixinStandardHelpOptions = true, name = "backup", description = "Take a snapshot of the workspace (or the given folders/files) into a backup repository.")
 public final class BackupCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vault check [--read-data | --read-data-subset <n%>]}. */
-@Command(name = "check", description = "Verify a backup repository's structure, and with --read-data every byte of it.")
+@Command(mixinStandardHelpOptions = true, name = "check", description = "Verify a backup repository's structure, and with --read-data every byte of it.")
 public final class CheckCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

@@ -114,6 +114,7 @@ public final class DemoCommand extends BaseCommand {
                 out.println("  " + c.getKey() + ": " + String.join(", ", listFiles(c.getValue().root())));
             }
         }));
+        steps.addAll(TargetsDemo.steps()); // targets and export (issue 4)
         return steps;
     }
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code vault diff <a> <b>}. */
-@Command(name = "diff", description = "Show what changed between two snapshots (+ added, - removed, M modified, T type changed).")
+@Command(mixinStandardHelpOptions = true, name = "diff", description = "Show what changed between two snapshots (+ added, - removed, M modified, T type changed).")
 public final class DiffCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

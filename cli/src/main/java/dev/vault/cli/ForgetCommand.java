@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vault forget --keep-... N [--prune] [--dry-run]}. */
-@Command(name = "forget", description = "Remove snapshots outside a retention policy (per host and paths); data goes with --prune or 'vault prune'.")
+@Command(mixinStandardHelpOptions = true, name = "forget", description = "Remove snapshots outside a retention policy (per host and paths); data goes with --prune or 'vault prune'.")
 public final class ForgetCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vault key add|list|remove|passwd}: the passwords that open a repository. */
-@Command(name = "key", description = "Manage the passwords of an encrypted repository.",
+@Command(mixinStandardHelpOptions = true, name = "key", description = "Manage the passwords of an encrypted repository.",
         subcommands = {KeyCommand.Add.class, KeyCommand.ListKeys.class, KeyCommand.Remove.class, KeyCommand.Passwd.class})
 public final class KeyCommand implements Runnable {
     @CommandLine.Spec
@@ -34,7 +34,7 @@ public final class KeyCommand implements Runnable {
     }
 
     /** vault key add. */
-    @Command(name = "add", description = "Add another password that opens this repository.")
+    @Command(mixinStandardHelpOptions = true, name = "add", description = "Add another password that opens this repository.")
     public static final class Add extends BaseCommand {
         @Mixin
         RepoOptions repoOptions;
@@ -52,7 +52,7 @@ public final class KeyCommand implements Runnable {
     }
 
     /** vault key list. */
-    @Command(name = "list", description = "List the key files (one per password).")
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List the key files (one per password).")
     public static final class ListKeys extends BaseCommand {
         @Mixin
         RepoOptions repoOptions;
@@ -74,7 +74,7 @@ public final class KeyCommand implements Runnable {
     }
 
     /** vault key remove. */
-    @Command(name = "remove", description = "Remove a key file (not the one in use).")
+    @Command(mixinStandardHelpOptions = true, name = "remove", description = "Remove a key file (not the one in use).")
     public static final class Remove extends BaseCommand {
         @Mixin
         RepoOptions repoOptions;
@@ -92,7 +92,7 @@ public final class KeyCommand implements Runnable {
     }
 
     /** vault key passwd. */
-    @Command(name = "passwd", description = "Change the password you opened the repository with (no data is rewritten).")
+    @Command(mixinStandardHelpOptions = true, name = "passwd", description = "Change the password you opened the repository with (no data is rewritten).")
     public static final class Passwd extends BaseCommand {
         @Mixin
         RepoOptions repoOptions;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code vault ls <snapshot> [<path>]}. */
-@Command(name = "ls", description = "List the files in a snapshot (or under a path in it).")
+@Command(mixinStandardHelpOptions = true, name = "ls", description = "List the files in a snapshot (or under a path in it).")
 public final class LsCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

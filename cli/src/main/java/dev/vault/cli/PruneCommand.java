@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vault prune [--dry-run]}. */
-@Command(name = "prune", description = "Remove data that no snapshot needs (crash-safe; waits for no one: refuses while a backup runs).")
+@Command(mixinStandardHelpOptions = true, name = "prune", description = "Remove data that no snapshot needs (crash-safe; waits for no one: refuses while a backup runs).")
 public final class PruneCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vault repo ...}: managing backup repositories. */
-@Command(name = "repo", description = "Create backup repositories.", subcommands = {RepoCommand.Init.class})
+@Command(mixinStandardHelpOptions = true, name = "repo", description = "Create backup repositories.", subcommands = {RepoCommand.Init.class})
 public final class RepoCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,7 +24,7 @@ public final class RepoCommand implements Runnable {
     }
 
     /** {@code vault repo init <path> [--no-encrypt]}. */
-    @Command(name = "init", description = "Create a backup repository in a folder (encrypted unless --no-encrypt).")
+    @Command(mixinStandardHelpOptions = true, name = "init", description = "Create a backup repository in a folder (encrypted unless --no-encrypt).")
     public static final class Init extends BaseCommand {
         @Parameters(index = "0", paramLabel = "<path>", description = "Folder for the repository (created if missing; must be empty).")
         Path path;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code vault restore <snapshot|latest> --to <dir> [--path <sub>]...}, or {@code vault restore --bundle <file> --to <dir>}. */
-@Command(name = "restore", description = "Restore a snapshot (or parts of it) into a folder; every chunk is verified.")
+@Command(mixinStandardHelpOptions = true, name = "restore", description = "Restore a snapshot (or parts of it) into a folder; every chunk is verified.")
 public final class RestoreCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

@@ -43,8 +43,9 @@ public final class RunDueCommand extends BaseCommand {
         Clock clock = Clock.systemDefaultZone();
         Supplier<char[]> pw = memo(() -> TargetsSupport.password(env, passwordFile, "Repository password", false));
         Path home = TargetsSupport.home(env);
-        return new Scheduler(home, TargetsSupport.registry(env), TargetsSupport.volumes(), clock,
-                new EngineRunner(pw, clock)).pass(options);
+        try (EngineRunner runner = new EngineRunner(pw, clock)) {
+            return new Scheduler(home, TargetsSupport.registry(env), TargetsSupport.volumes(), clock, runner).pass(options);
+        }
     }
 
     /** Prints a pass: one line per target (failures on stderr); returns the pass's exit code. */

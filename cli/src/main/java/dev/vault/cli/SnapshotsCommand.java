@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code vault snapshots [--json]}. */
-@Command(name = "snapshots", description = "List the snapshots in a backup repository, oldest first.")
+@Command(mixinStandardHelpOptions = true, name = "snapshots", description = "List the snapshots in a backup repository, oldest first.")
 public final class SnapshotsCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

@@ -49,13 +49,14 @@ final class TargetsSupport {
 
     /** The repository check that {@code vault target check} adds after the marker, writability and space checks. */
     static dev.vault.targets.CheckTarget.RepositoryCheck repositoryCheck(Map<String, String> env, Path passwordFile) {
-        dev.vault.targets.run.EngineRunner runner = new dev.vault.targets.run.EngineRunner(
-                () -> password(env, passwordFile, "Repository password", false), java.time.Clock.systemDefaultZone());
         return loc -> {
             if (!java.nio.file.Files.exists(loc.repository().resolve("config"))) {
                 return "no repository yet: the first run creates it";
             }
-            return runner.check(loc);
+            try (dev.vault.targets.run.EngineRunner runner = new dev.vault.targets.run.EngineRunner(
+                    () -> password(env, passwordFile, "Repository password", false), java.time.Clock.systemDefaultZone())) {
+                return runner.check(loc);
+            }
         };
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vault unlock [--remove-all]}. */
-@Command(name = "unlock", description = "Remove lock files left by vault processes that are gone.")
+@Command(mixinStandardHelpOptions = true, name = "unlock", description = "Remove lock files left by vault processes that are gone.")
 public final class UnlockCommand extends BaseCommand {
     @Mixin
     RepoOptions repoOptions;

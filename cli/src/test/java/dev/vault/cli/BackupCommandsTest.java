@@ -171,4 +171,18 @@ class BackupCommandsTest {
         assertEquals("hello\n", Files.readString(tmp.resolve("out/README.md")));
         assertFalse(Files.exists(tmp.resolve("out/data.bin")));
     }
+
+    @Test
+    void unreadableSourceFileIsNamedRecordedAndGivesExitCodeThree() throws IOException {
+        // /proc/self/mem looks like a regular file but fails to read (EIO): an unreadable file even for root
+        Path mem = Path.of("/proc/self/mem");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(mem), "needs Linux /proc");
+        ok("repo", "init", repo.toString());
+        CliRunner.Result r = vault.run("backup", "--repo", repo.toString(), ws.toString(), mem.toString());
+        assertEquals(ExitCodes.WARNINGS, r.exitCode, r.toString());
+        assertTrue(r.err.contains("could not read mem"), r.err);
+        JsonArray snaps = JsonParser.parseString(ok("snapshots", "--repo", repo.toString(), "--json").out).getAsJsonArray();
+        assertTrue(snaps.get(0).getAsJsonObject().get("unreadable").getAsJsonArray().get(0).getAsString().startsWith("mem"));
+        assertTrue(ok("ls", "--repo", repo.toString(), "latest").out.contains("ws/README.md"));
+    }
 }

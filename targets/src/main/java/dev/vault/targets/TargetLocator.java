@@ -40,8 +40,13 @@ public final class TargetLocator {
     public static TargetLocation locate(Target t, List<Volume> mounted) {
         Set<Path> candidates = new LinkedHashSet<>();
         candidates.add(t.path().toAbsolutePath().normalize());
-        if (t.volumePath() != null) {
+        // A cloud folder does not move between volumes; a USB drive is never a network share (and an
+        // unreachable share can block a file lookup for a long time), so those are not searched.
+        if (t.volumePath() != null && t.kind() != TargetKind.CLOUD) {
             for (Volume v : mounted) {
+                if (t.kind() == TargetKind.USB && v.network()) {
+                    continue;
+                }
                 try {
                     candidates.add(v.mount().resolve(t.volumePath()).toAbsolutePath().normalize());
                 } catch (InvalidPathException e) {

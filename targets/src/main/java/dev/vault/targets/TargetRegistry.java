@@ -159,6 +159,9 @@ public final class TargetRegistry {
 
     /** Records a target's new state and writes the state file at once (a crash keeps what was done). */
     public void setState(Target t, TargetState s) {
+        if (s.equals(states.get(t.id()))) {
+            return; // nothing changed: the daemon's frequent passes need not rewrite the file
+        }
         states.put(t.id(), s);
         saveStates();
     }

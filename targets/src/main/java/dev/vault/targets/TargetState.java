@@ -20,8 +20,12 @@ public record TargetState(Instant lastSuccess, Instant lastAttempt, String lastE
     /** A target no run has touched yet. */
     public static final TargetState NEW = new TargetState(null, null, null, null, null, -1, false, false);
 
+    /**
+     * The state after a pass saw the target present (at {@code location}) or absent. Found at another
+     * place than last time counts as a new appearance: the drive was unplugged and plugged in between passes.
+     */
     public TargetState withPresence(boolean isPresent, String location) {
-        boolean handled = isPresent && present && appearanceHandled;
+        boolean handled = isPresent && present && appearanceHandled && (location == null || location.equals(lastLocation));
         return new TargetState(lastSuccess, lastAttempt, lastError, lastSnapshot,
                 location != null ? location : lastLocation, repositoryBytes, isPresent, handled);
     }

@@ -70,6 +70,27 @@ class AddTargetTest {
     }
 
     @Test
+    void aUsbTargetIsNotSearchedOnNetworkSharesNorACloudFolderElsewhere() throws Exception {
+        Path e = Files.createDirectories(tmp.resolve("E"));
+        volumes.plug(e, "STICK");
+        Target usb = new AddTarget(registry(), volumes, clock).call(usb("stick", e.resolve("backups"))).target();
+        Path share = tmp.resolve("share");
+        Files.move(e, share);
+        volumes.unplug(e).plug(new dev.vault.targets.volume.Volume(share, "nas", "cifs", 1L << 40, 1L << 39, false, true));
+        assertFalse(new TargetLocator(volumes).locate(usb).connected());
+
+        Path dropbox = Files.createDirectories(tmp.resolve("home/Dropbox"));
+        volumes.plug(new dev.vault.targets.volume.Volume(tmp.resolve("home"), "", "ext4", 1L << 40, 1L << 39, false, false));
+        Target cloud = new AddTarget(registry(), volumes, clock).call(new AddTarget.Options("box", TargetKind.CLOUD,
+                dropbox.resolve("vault"), null, null, null, false)).target();
+        assertTrue(new TargetLocator(volumes).locate(cloud).connected());
+        Path other = tmp.resolve("other");
+        Files.move(tmp.resolve("home"), other);
+        volumes.unplug(tmp.resolve("home")).plug(new dev.vault.targets.volume.Volume(other, "", "ext4", 1L << 40, 1L << 39, false, false));
+        assertFalse(new TargetLocator(volumes).locate(cloud).connected(), "a cloud folder is only where it was registered");
+    }
+
+    @Test
     void aMountPointWithoutTheMarkerIsWaitingNeverConnected() throws Exception {
         Path e = Files.createDirectories(tmp.resolve("E"));
         volumes.plug(e, "STICK");

@@ -102,7 +102,12 @@ public final class Backup {
         this.chunker = repo.chunker();
         this.buf = new byte[Math.max(2 * chunker.maxSize(), 16 * 1024 * 1024)];
         for (String pattern : o.excludes) {
-            excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+            try {
+                excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+            } catch (IllegalArgumentException e) {
+                throw new VaultException(ExitCodes.USAGE, "exclude pattern '" + pattern + "' is not a valid glob ("
+                        + e.getMessage().lines().findFirst().orElse("") + "); fix it, e.g. '*.tmp' or 'build/**'.");
+            }
         }
         for (Path p : o.skip) {
             skip.add(p.toAbsolutePath().normalize());
@@ -139,7 +144,7 @@ public final class Backup {
             }
         }
         Thread scanner = o.progress == null ? null : startScan(sources, o.progress);
-        up = new BlobUploader(repo, index, o.threads, 64L * 1024 * 1024);
+        up = new BlobUploader(repo, index, o.threads, 12L * 1024 * 1024);
         String rootId;
         try {
             Tree root;
@@ -373,7 +378,8 @@ public final class Backup {
                         start = 0;
                     }
                     while (!eof && end - start < max) {
-                        int r = ch.read(ByteBuffer.wrap(buf, end, buf.length - end));
+                        // at most 1 MiB per call: the JDK stages heap reads through a direct buffer of that size
+                        int r = ch.read(ByteBuffer.wrap(buf, end, Math.min(buf.length - end, 1 << 20)));
                         if (r < 0) {
                             eof = true;
                         } else {

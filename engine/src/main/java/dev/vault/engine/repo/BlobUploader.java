@@ -42,6 +42,8 @@ final class BlobUploader implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private IndexFile indexBatch = new IndexFile();
     private int packsInBatch;
+    private static final long INDEX_EVERY_NANOS = 2_000_000_000L;
+    private long lastIndexNanos = System.nanoTime();
     final AtomicLong bytesAdded = new AtomicLong();
     final AtomicLong blobsAdded = new AtomicLong();
 
@@ -94,7 +96,7 @@ final class BlobUploader implements AutoCloseable {
     private void add(BlobType type, BlobId id, byte[] stored, int rawLength) throws IOException {
         PackWriter full = null;
         synchronized (packers) {
-            PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter());
+            PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter(repo.storage(), repo.crypto()));
             pw.add(type, id, stored, rawLength);
             if (pw.size() >= repo.config().packSize) {
                 full = pw;
@@ -108,17 +110,14 @@ final class BlobUploader implements AutoCloseable {
     }
 
     private void writePack(PackWriter pw) throws IOException {
-        PackWriter.Finished f = pw.finish(repo.crypto());
-        try {
-            repo.storage().write(new Handle(FileType.DATA, f.name()), f.bytes());
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // identical pack already stored (same content, same name)
-        }
-        bytesAdded.addAndGet(f.bytes().length);
+        PackWriter.Finished f = pw.finish();
+        bytesAdded.addAndGet(f.size());
         IndexFile toWrite = null;
         synchronized (this) {
-            indexBatch.add(f.name(), f.bytes().length, f.entries());
-            if (++packsInBatch >= PACKS_PER_INDEX) {
+            indexBatch.add(f.name(), f.size(), f.entries());
+            // every few packs, and at least every few seconds: what an interrupted run stored stays reusable
+            if (++packsInBatch >= PACKS_PER_INDEX || System.nanoTime() - lastIndexNanos > INDEX_EVERY_NANOS) {
+                lastIndexNanos = System.nanoTime();
                 toWrite = indexBatch;
                 indexBatch = new IndexFile();
                 packsInBatch = 0;
@@ -183,6 +182,12 @@ final class BlobUploader implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        synchronized (packers) {
+            for (PackWriter pw : packers.values()) {
+                pw.abort(); // an unfinished pack of a failed run: its temporary file goes
+            }
+            packers.clear();
+        }
         try {
             workers.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -108,7 +108,7 @@ public final class Prune {
         for (String pack : keep) {
             newIndex.add(pack, idx.packSize(pack), idx.packEntries(pack));
         }
-        PackWriter pw = new PackWriter();
+        PackWriter pw = new PackWriter(repo.storage(), repo.crypto());
         Set<BlobId> copied = new HashSet<>();
         for (String pack : repack) {
             for (PackEntry e : idx.packEntries(pack)) {
@@ -122,7 +122,7 @@ public final class Prune {
                 if (pw.size() >= repo.config().packSize) {
                     writePack(repo, pw, newIndex);
                     r.packsWritten++;
-                    pw = new PackWriter();
+                    pw = new PackWriter(repo.storage(), repo.crypto());
                 }
             }
         }
@@ -159,13 +159,8 @@ public final class Prune {
     }
 
     private static void writePack(Repository repo, PackWriter pw, IndexFile index) throws IOException {
-        PackWriter.Finished f = pw.finish(repo.crypto());
-        try {
-            repo.storage().write(new Handle(FileType.DATA, f.name()), f.bytes());
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // same content already stored
-        }
-        index.add(f.name(), f.bytes().length, f.entries());
+        PackWriter.Finished f = pw.finish();
+        index.add(f.name(), f.size(), f.entries());
     }
 
     private static void deleteQuietly(Repository repo, Handle h) throws IOException {

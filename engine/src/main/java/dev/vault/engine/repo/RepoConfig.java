@@ -9,7 +9,7 @@ public final class RepoConfig {
     public boolean encrypted;
     public Chunker chunker = new Chunker();
     public String compression = "zstd-3";
-    public long packSize = 32L * 1024 * 1024;
+    public long packSize = 16L * 1024 * 1024;
 
     /** FastCDC parameters; the seed is replaced by a key-derived secret when the repository is encrypted. */
     public static final class Chunker {

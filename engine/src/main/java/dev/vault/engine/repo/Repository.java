@@ -32,7 +32,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +52,15 @@ public final class Repository implements Closeable {
     private final String keyName;
     private final FastCdc chunker;
     private MasterIndex index;
+    /** Trees are immutable and named by content: keep recently read ones (callers must not modify them). */
+    private final Map<BlobId, Tree> treeCache = new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<BlobId, Tree> eldest) {
+            return size() > 20_000;
+        }
+    };
 
     private Repository(Storage storage, RepoConfig config, Crypto crypto, String keyName) {
         this.storage = storage;
@@ -68,7 +79,7 @@ public final class Repository implements Closeable {
         public int chunkMin = ChunkerParams.DEFAULT_MIN;
         public int chunkAvg = ChunkerParams.DEFAULT_AVG;
         public int chunkMax = ChunkerParams.DEFAULT_MAX;
-        public long packSize = 32L * 1024 * 1024;
+        public long packSize = 16L * 1024 * 1024;
         public String host = Hosts.hostName();
         public String user = System.getProperty("user.name", "");
     }
@@ -141,6 +152,7 @@ public final class Repository implements Closeable {
         if (!cfg.encrypted) {
             return new Repository(storage, cfg, new PlainCrypto(), null);
         }
+        MasterKey.preloadInBackground();
         char[] pw = password == null ? null : password.get();
         if (pw == null || pw.length == 0) {
             throw new VaultException(ExitCodes.USAGE, "repository " + storage.location() + " is encrypted: set VAULT_PASSWORD, "
@@ -292,11 +304,20 @@ public final class Repository implements Closeable {
     }
 
     public Tree loadTree(BlobId id) throws IOException {
+        synchronized (treeCache) {
+            Tree cached = treeCache.get(id);
+            if (cached != null) {
+                return cached;
+            }
+        }
         byte[] plain = readBlob(BlobType.TREE, id);
         try {
             Tree t = GSON.fromJson(new String(plain, StandardCharsets.UTF_8), Tree.class);
             if (t == null || t.nodes == null) {
                 throw new CorruptDataException("tree " + id.shortHex() + " is empty");
+            }
+            synchronized (treeCache) {
+                treeCache.put(id, t);
             }
             return t;
         } catch (JsonParseException e) {

@@ -26,7 +26,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import dev.vault.engine.repo.index.MasterIndex;
+import dev.vault.engine.repo.pack.CorruptDataException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes a snapshot (or parts of it) into a destination folder. Every chunk is authenticated and
  * re-hashed before it is written; each file goes to a temporary name in its folder and is renamed into
  * place. Whatever the snapshot contains, nothing is written outside the destination: names that are
- * empty, "." or "..", or contain a separator, ':' or NUL are refused; folders are entered only when
+ * not exactly one path element here (see {@link #safeName}) are refused; folders are entered only when
  * they are real folders (a symlink in the way is replaced, never followed); only files, folders and
  * symlinks are created, never devices. A file whose data is damaged is reported and skipped; the rest
  * is restored.
@@ -77,6 +81,8 @@ public final class Restore {
     private final List<Future<?>> pending = new ArrayList<>();
     private final List<Object[]> dirMeta = new ArrayList<>();
     private ExecutorService pool;
+    private ExecutorService chunkPool;
+    private final Semaphore chunkSlots = new Semaphore(4);
 
     private Restore(Repository repo, Options o) {
         this.repo = repo;
@@ -84,13 +90,40 @@ public final class Restore {
     }
 
     public static Result run(Repository repo, Options o) throws IOException {
-        return new Restore(repo, o).run();
+        RepoLock lock;
+        try {
+            lock = RepoLock.acquire(repo.storage(), false, "restore");
+        } catch (VaultException e) {
+            throw e; // locked by prune: wait for it
+        } catch (IOException e) {
+            lock = null; // a read-only medium: nobody can prune it under us either
+        }
+        try {
+            return new Restore(repo, o).run();
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
     }
 
-    /** Whether a name from a snapshot may become a single path element on any supported OS. */
+    private static final boolean WINDOWS = java.io.File.separatorChar == '\\';
+
+    /**
+     * Whether a name from a snapshot is exactly one path element here: never empty, "." or "..", never
+     * with '/' or NUL; on Windows also never with '\\' (a separator) or ':' (drive-relative paths and
+     * alternate data streams). Elsewhere those two are ordinary characters and restore as such.
+     */
     public static boolean safeName(String name) {
-        return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..")
-                && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0 && name.indexOf(':') < 0;
+        return safeName(name, WINDOWS);
+    }
+
+    static boolean safeName(String name, boolean windows) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..")
+                || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+            return false;
+        }
+        return !windows || (name.indexOf('\\') < 0 && name.indexOf(':') < 0);
     }
 
     private Result run() throws IOException {
@@ -101,9 +134,20 @@ public final class Restore {
         r.snapshot = snap;
         Path root = o.target.toAbsolutePath().normalize();
         Files.createDirectories(root);
-        Tree tree = repo.loadTree(BlobId.parse(snap.tree));
+        Tree tree;
+        try {
+            tree = repo.loadTree(BlobId.parse(snap.tree));
+        } catch (IOException e) {
+            throw new VaultException(ExitCodes.FAILURE, "the top folder listing of snapshot " + snap.shortId() + " in "
+                    + repo.location() + " is damaged (" + e.getMessage() + "); nothing was restored; run 'vault check --read-data'.", e);
+        }
         pool = Executors.newFixedThreadPool(o.threads, rr -> {
             Thread t = new Thread(rr, "vault-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        chunkPool = Executors.newFixedThreadPool(o.threads, rr -> {
+            Thread t = new Thread(rr, "vault-restore-chunk");
             t.setDaemon(true);
             return t;
         });
@@ -127,6 +171,7 @@ public final class Restore {
             }
         } finally {
             pool.shutdownNow();
+            chunkPool.shutdownNow();
             try {
                 pool.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -267,17 +312,11 @@ public final class Restore {
         Path tmp = dir.resolve("." + n.name.substring(0, Math.min(n.name.length(), 40)) + "." + UUID.randomUUID() + ".vault-tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                if (n.content != null) {
+                if (n.content != null && n.content.size() > 1) {
+                    writeChunksInParallel(n.content, ch);
+                } else if (n.content != null) {
                     for (String c : n.content) {
-                        byte[] data = repo.readBlob(BlobType.DATA, BlobId.parse(c));
-                        ByteBuffer b = ByteBuffer.wrap(data);
-                        while (b.hasRemaining()) {
-                            ch.write(b);
-                        }
-                        bytes.addAndGet(data.length);
-                        if (o.progress != null) {
-                            o.progress.bytes.addAndGet(data.length);
-                        }
+                        writeAt(ch, repo.readBlob(BlobType.DATA, BlobId.parse(c)), -1);
                     }
                 }
             }
@@ -299,6 +338,65 @@ public final class Restore {
             } catch (IOException ignored) {
                 // best effort
             }
+        }
+    }
+
+    private void writeAt(FileChannel ch, byte[] data, long pos) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        while (b.position() < data.length) {
+            b.limit(Math.min(data.length, b.position() + (1 << 20))); // small native staging buffers
+            if (pos < 0) {
+                ch.write(b);
+            } else {
+                ch.write(b, pos + b.position());
+            }
+        }
+        bytes.addAndGet(data.length);
+        if (o.progress != null) {
+            o.progress.bytes.addAndGet(data.length);
+        }
+    }
+
+    /** A large file's chunks are fetched, verified and written at their offsets by several threads at once. */
+    private void writeChunksInParallel(List<String> content, FileChannel ch) throws IOException {
+        List<Future<?>> parts = new ArrayList<>();
+        long pos = 0;
+        try {
+            for (String c : content) {
+                BlobId id = BlobId.parse(c);
+                MasterIndex.Location loc = repo.index().get(id);
+                if (loc == null) {
+                    throw new CorruptDataException("chunk " + id.shortHex() + " is missing from the index");
+                }
+                long at = pos;
+                pos += loc.entry().rawLength();
+                chunkSlots.acquire();
+                try {
+                    parts.add(chunkPool.submit(() -> {
+                        try {
+                            writeAt(ch, repo.readBlob(BlobType.DATA, id), at);
+                            return null;
+                        } finally {
+                            chunkSlots.release();
+                        }
+                    }));
+                } catch (RuntimeException e) {
+                    chunkSlots.release();
+                    throw e;
+                }
+            }
+            for (Future<?> f : parts) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("restore interrupted");
+        } catch (ExecutionException e) {
+            for (Future<?> f : parts) {
+                f.cancel(false);
+            }
+            Throwable c = e.getCause();
+            throw c instanceof IOException ? (IOException) c : new IOException(c);
         }
     }
 

@@ -111,11 +111,29 @@ class RestoreSafetyTest {
         Restore.Result r = restoreSnapshot(file(".."), file("."), file("../outside/victim.txt"), file("/etc/evil"),
                 file("a\\..\\..\\x"), file("nul\0byte"), file("C:evil"), file(""), file("ok.txt"),
                 dir("..", file("victim.txt")), dir("sub", file("..")));
-        assertEquals(10, r.errors.size(), r.errors.toString());
+        boolean windows = java.io.File.separatorChar == '\\';
+        assertEquals(windows ? 10 : 8, r.errors.size(), r.errors.toString());
+        if (!windows) {
+            // ordinary characters off Windows: restored under their literal names, inside --to
+            assertEquals("evil", Files.readString(out.resolve("a\\..\\..\\x")));
+            assertEquals("evil", Files.readString(out.resolve("C:evil")));
+        }
         assertTrue(r.errors.stream().allMatch(e -> e.contains("unsafe name")), r.errors.toString());
         assertEquals("evil", Files.readString(out.resolve("ok.txt")));
         assertTrue(Files.isDirectory(out.resolve("sub")));
         assertOutsideUntouched();
+    }
+
+    @Test
+    void windowsSeparatorsAndDriveLettersAreRefusedOnWindows() {
+        for (String bad : new String[] {"a\\b", "..\\x", "C:evil", "file:stream"}) {
+            assertFalse(Restore.safeName(bad, true), bad);
+            assertTrue(Restore.safeName(bad, false), bad);
+        }
+        for (String bad : new String[] {"", ".", "..", "a/b", "/abs", "nul\0"}) {
+            assertFalse(Restore.safeName(bad, false), bad);
+        }
+        assertTrue(Restore.safeName("10:30 notes.txt", false));
     }
 
     @Test

@@ -35,6 +35,11 @@ import java.util.Set;
 public final class Scheduler {
     /** Name of the lock file in the config home that keeps two passes from running at once. */
     public static final String LOCK_NAME = "run-due.lock";
+    /**
+     * After a failed run a due target waits this long before the next attempt (unless forced or its
+     * drive is plugged in again), so the daemon does not hammer a broken drive every pass.
+     */
+    public static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMinutes(10);
 
     private final Path home;
     private final TargetRegistry registry;
@@ -146,6 +151,18 @@ public final class Scheduler {
                 continue;
             }
             SchedulePolicy.Due due = t.schedule().due(now, clock.getZone(), seen.lastSuccess(), seen.appearanceHandled());
+            boolean newAppearance = !st.present() || !loc.repository().toString().equals(st.lastLocation());
+            if (due.due() && !options.force() && !newAppearance && seen.lastError() != null && seen.lastAttempt() != null
+                    && now.isBefore(seen.lastAttempt().plus(RETRY_AFTER))) {
+                reports.add(new Report(t, Action.NOT_DUE, t.name() + ": not due (the last run failed "
+                        + dev.vault.engine.config.Durations.format(java.time.Duration.between(seen.lastAttempt(), now).withNanos(0))
+                        + " ago; next attempt after " + dev.vault.engine.config.Durations.format(RETRY_AFTER)
+                        + ", or now with --force)", loc.repository().toString(), null, false, ExitCodes.OK));
+                if (!options.dryRun()) {
+                    registry.setState(t, seen);
+                }
+                continue;
+            }
             if (!due.due() && !options.force()) {
                 reports.add(new Report(t, Action.NOT_DUE, t.name() + ": not due (" + due.reason() + ")",
                         loc.repository().toString(), null, false, ExitCodes.OK));
@@ -184,7 +201,9 @@ public final class Scheduler {
         TargetState st = registry.state(t);
         if (r.failure() != null) {
             VaultException e = describeFailure(loc, r.failure());
-            registry.setState(t, st.failed(started, e.getMessage()));
+            // a drive that went away must count as a new appearance when it is plugged in again
+            TargetState base = new TargetLocator(volumes).locate(t).connected() ? st : st.withPresence(false, null);
+            registry.setState(t, base.failed(started, e.getMessage()));
             return new Report(t, Action.FAILED, e.getMessage(), loc.repository().toString(), null, false, e.exitCode());
         }
         TargetRunner.Outcome o = r.outcome();

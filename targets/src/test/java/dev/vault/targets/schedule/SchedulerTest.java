@@ -194,6 +194,22 @@ class SchedulerTest {
     }
 
     @Test
+    void aDriveFoundAtAnotherMountPointIsANewPlugInEvenIfNoPassSawItGone() throws Exception {
+        Path e = Files.createDirectories(tmp.resolve("E"));
+        volumes.plug(e, "STICK");
+        add("stick", TargetKind.USB, e.resolve("backups"), null, null);
+        assertEquals(Scheduler.Action.RAN, only(scheduler().pass(Scheduler.Options.DUE)).action());
+        clock.advance(Duration.ofHours(2));
+        assertEquals(Scheduler.Action.NOT_DUE, only(scheduler().pass(Scheduler.Options.DUE)).action());
+        Path f = tmp.resolve("F");
+        Files.move(e, f);
+        volumes.unplug(e).plug(f, "STICK");
+        Scheduler.Report again = only(scheduler().pass(Scheduler.Options.DUE));
+        assertEquals(Scheduler.Action.RAN, again.action(), again.message());
+        assertTrue(Files.exists(f.resolve("backups/snapshot-2")));
+    }
+
+    @Test
     void retentionIsAppliedAfterEachSuccessfulRunOnly() throws Exception {
         Path nas = Files.createDirectories(tmp.resolve("nas"));
         add("nas", TargetKind.NAS, nas, "every 1h", "last=2,daily=3");
@@ -212,8 +228,13 @@ class SchedulerTest {
         assertTrue(failed.reports().get(0).message().contains("target 'nas'"), failed.reports().get(0).message());
         assertTrue(failed.reports().get(0).message().contains("disk full"));
         assertNotNull(registry().state(registry().get("nas")).lastError());
-        // failed runs stay due
+        // failed runs stay due, after a pause so a broken drive is not hammered
         runner.during = d -> { };
+        clock.advance(Duration.ofMinutes(3));
+        Scheduler.Report paused = scheduler().pass(Scheduler.Options.DUE).reports().get(0);
+        assertEquals(Scheduler.Action.NOT_DUE, paused.action());
+        assertTrue(paused.message().contains("the last run failed 3m ago"), paused.message());
+        clock.advance(Scheduler.RETRY_AFTER);
         assertEquals(Scheduler.Action.RAN, scheduler().pass(Scheduler.Options.DUE).reports().get(0).action());
         assertEquals(null, registry().state(registry().get("nas")).lastError());
     }

@@ -12,6 +12,20 @@ public interface Crypto {
     /** Encrypts and authenticates {@code plain} bound to {@code ad}; identity when not encrypted. */
     byte[] seal(byte[] plain, byte[] ad);
 
+    /**
+     * Seals the logical plaintext {@code flag || body[off, off+len)} ({@code flag} omitted when
+     * negative) without the caller building that array first.
+     */
+    default byte[] seal(int flag, byte[] body, int off, int len, byte[] ad) {
+        int extra = flag >= 0 ? 1 : 0;
+        byte[] p = new byte[len + extra];
+        if (extra == 1) {
+            p[0] = (byte) flag;
+        }
+        System.arraycopy(body, off, p, extra, len);
+        return seal(p, ad);
+    }
+
     /** Reverses {@link #seal}; fails if the bytes or the associated data were changed. */
     byte[] open(byte[] sealed, byte[] ad) throws GeneralSecurityException;
 

@@ -67,8 +67,23 @@ public final class Blobs {
         return out;
     }
 
+    /** Per-thread zstd output buffer, reused across blobs (avoids a chunk-sized allocation per blob). */
+    private static final ThreadLocal<byte[][]> ZBUF = ThreadLocal.withInitial(() -> new byte[1][0]);
+
     public static byte[] encode(Crypto crypto, BlobType type, BlobId id, byte[] plain) {
-        return crypto.seal(compress(plain), ad(type, id));
+        byte[] ad = ad(type, id);
+        if (plain.length >= 64) {
+            byte[][] holder = ZBUF.get();
+            int bound = (int) Zstd.compressBound(plain.length);
+            if (holder[0].length < bound) {
+                holder[0] = new byte[bound];
+            }
+            long n = Zstd.compressByteArray(holder[0], 0, holder[0].length, plain, 0, plain.length, ZSTD_LEVEL);
+            if (!Zstd.isError(n) && n < plain.length - plain.length / 32) {
+                return crypto.seal(1, holder[0], 0, (int) n, ad);
+            }
+        }
+        return crypto.seal(0, plain, 0, plain.length, ad);
     }
 
     /** Decodes and verifies a stored blob: authenticates, decompresses and checks that its id matches. */

@@ -1,28 +1,53 @@
 package dev.vault.engine.repo.pack;
 
 import dev.vault.engine.repo.crypto.Crypto;
-import dev.vault.engine.repo.crypto.Hashes;
+import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.Handle;
+import dev.vault.engine.repo.storage.Storage;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Collects stored blobs into one pack file: {@code blob* || header || u32le headerLength}, the header
- * being {@code seal(entry*, "vault pack header")} with 41-byte entries (type u8, length u32le,
- * rawLength u32le, id 32 bytes). The pack's name is the SHA-256 of the whole file. Not thread-safe.
+ * Writes one pack file: {@code blob* || header || u32le headerLength}, the header being
+ * {@code seal(entry*, "vault pack header")} with 41-byte entries (type u8, length u32le, rawLength
+ * u32le, id 32 bytes). Blobs stream into the storage as they come (one big sequential write, little
+ * memory); the pack's name, the SHA-256 of the whole file, is computed on the way. Not thread-safe.
  */
 public final class PackWriter {
     static final byte[] HEADER_AD = "vault pack header".getBytes(StandardCharsets.US_ASCII);
     static final int ENTRY_SIZE = 41;
-    private final List<byte[]> blobs = new ArrayList<>();
+    private final Storage storage;
+    private final Crypto crypto;
     private final List<PackEntry> entries = new ArrayList<>();
+    private final MessageDigest digest;
+    private Storage.PendingFile file;
     private long size;
 
-    public void add(BlobType type, BlobId id, byte[] stored, int rawLength) {
+    public PackWriter(Storage storage, Crypto crypto) {
+        this.storage = storage;
+        this.crypto = crypto;
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void add(BlobType type, BlobId id, byte[] stored, int rawLength) throws IOException {
+        if (file == null) {
+            file = storage.create();
+        }
+        file.write(stored, 0, stored.length);
+        digest.update(stored);
         entries.add(new PackEntry(type, id, size, stored.length, rawLength));
-        blobs.add(stored);
         size += stored.length;
     }
 
@@ -34,30 +59,47 @@ public final class PackWriter {
         return entries.size();
     }
 
-    /** A finished pack: its name, bytes and entries. */
-    public record Finished(String name, byte[] bytes, List<PackEntry> entries) {
+    /** A finished pack: its name, size and entries. */
+    public record Finished(String name, long size, List<PackEntry> entries) {
     }
 
-    public Finished finish(Crypto crypto) {
-        ByteBuffer h = ByteBuffer.allocate(entries.size() * ENTRY_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** Writes the header and commits the pack under its hash (an identical existing pack is fine). */
+    public Finished finish() throws IOException {
+        ByteBuffer h = ByteBuffer.allocate(entries.size() * ENTRY_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         for (PackEntry e : entries) {
             h.put((byte) e.type().code()).putInt(e.length()).putInt(e.rawLength()).put(e.id().bytes());
         }
         byte[] header = crypto.seal(h.array(), HEADER_AD);
-        long total = size + header.length + 4;
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new IllegalStateException("pack too large: " + total);
+        byte[] len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(header.length).array();
+        if (file == null) {
+            file = storage.create();
         }
-        byte[] out = new byte[(int) total];
-        int pos = 0;
-        for (byte[] b : blobs) {
-            System.arraycopy(b, 0, out, pos, b.length);
-            pos += b.length;
+        try {
+            file.write(header, 0, header.length);
+            file.write(len, 0, 4);
+            digest.update(header);
+            digest.update(len);
+            long total = size + header.length + 4;
+            String name = HexFormat.of().formatHex(digest.digest());
+            try {
+                file.commit(new Handle(FileType.DATA, name));
+            } catch (FileAlreadyExistsException e) {
+                // the same pack (same bytes) is already stored
+            }
+            return new Finished(name, total, List.copyOf(entries));
+        } finally {
+            file.close();
         }
-        System.arraycopy(header, 0, out, pos, header.length);
-        pos += header.length;
-        ByteBuffer.wrap(out, pos, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(header.length);
-        String name = HexFormat.of().formatHex(Hashes.sha256(out));
-        return new Finished(name, out, List.copyOf(entries));
+    }
+
+    /** Discards an unfinished pack. */
+    public void abort() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // nothing was committed
+            }
+        }
     }
 }

@@ -26,6 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * short lowercase names).
  */
 public final class LocalStorage implements Storage {
+    /**
+     * Largest single read or write: the JDK copies heap buffers through a per-thread direct buffer of
+     * the request's size, so 16 MiB pack writes would pin 16 MiB of native memory per thread.
+     */
+    private static final int IO_SLICE = 1 << 20;
     private final Path root;
     private final Map<Path, FileChannel> held = new ConcurrentHashMap<>();
 
@@ -105,22 +110,28 @@ public final class LocalStorage implements Storage {
 
     @Override
     public byte[] read(Handle h) throws IOException {
-        return Files.readAllBytes(path(h));
+        long size = Files.size(path(h));
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IOException(h + " is too large to read at once (" + size + " bytes)");
+        }
+        return read(h, 0, (int) size);
     }
 
     @Override
     public byte[] read(Handle h, long offset, int length) throws IOException {
         try (FileChannel ch = FileChannel.open(path(h), StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(length);
+            byte[] out = new byte[length];
+            ByteBuffer buf = ByteBuffer.wrap(out);
             long pos = offset;
-            while (buf.hasRemaining()) {
+            while (buf.position() < out.length) {
+                buf.limit(Math.min(out.length, buf.position() + IO_SLICE));
                 int n = ch.read(buf, pos);
                 if (n < 0) {
                     throw new EOFException(h + " is shorter than expected (wanted " + length + " bytes at " + offset + ")");
                 }
                 pos += n;
             }
-            return buf.array();
+            return out;
         }
     }
 
@@ -137,7 +148,8 @@ public final class LocalStorage implements Storage {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
-                while (buf.hasRemaining()) {
+                while (buf.position() < data.length) {
+                    buf.limit(Math.min(data.length, buf.position() + IO_SLICE));
                     ch.write(buf);
                 }
                 ch.force(true);
@@ -148,6 +160,61 @@ public final class LocalStorage implements Storage {
             throw e;
         }
         syncDirectory(target.getParent());
+    }
+
+    @Override
+    public PendingFile create() throws IOException {
+        Path tmpDir = root.resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve("pending-" + UUID.randomUUID() + ".tmp");
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new PendingFile() {
+            private long size;
+            private boolean done;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                int end = off + len;
+                while (buf.position() < end) {
+                    buf.limit(Math.min(end, buf.position() + IO_SLICE));
+                    ch.write(buf);
+                }
+                size += len;
+            }
+
+            @Override
+            public long size() {
+                return size;
+            }
+
+            @Override
+            public void commit(Handle h) throws IOException {
+                Path target = path(h);
+                try {
+                    ch.force(true);
+                    ch.close();
+                    if (Files.exists(target)) {
+                        throw new FileAlreadyExistsException(target.toString());
+                    }
+                    Files.createDirectories(target.getParent());
+                    Files.move(tmp, target);
+                } finally {
+                    done = true;
+                    Files.deleteIfExists(tmp);
+                }
+                syncDirectory(target.getParent());
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (!done) {
+                    done = true;
+                    ch.close();
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        };
     }
 
     /** Makes the rename durable where the OS allows opening a directory (not on Windows). */

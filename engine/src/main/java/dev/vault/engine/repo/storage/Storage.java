@@ -30,6 +30,53 @@ public interface Storage extends Closeable {
 
     void delete(Handle h) throws IOException;
 
+    /** A file being written piece by piece (a pack); it appears under its handle only on commit. */
+    interface PendingFile extends Closeable {
+        void write(byte[] b, int off, int len) throws IOException;
+
+        long size();
+
+        /** Makes the file durable under {@code h} (fails if that exists); afterwards close() does nothing. */
+        void commit(Handle h) throws IOException;
+
+        /** Discards the file unless it was committed. */
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Starts a file whose name is known only at the end (packs are named by their hash). The default
+     * collects the bytes in memory and calls {@link #write} on commit, so wrappers (faults, caching,
+     * read-only) apply to it unchanged; LocalStorage streams to a temporary file instead.
+     */
+    default PendingFile create() throws IOException {
+        Storage self = this;
+        return new PendingFile() {
+            private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                buf.write(b, off, len);
+            }
+
+            @Override
+            public long size() {
+                return buf.size();
+            }
+
+            @Override
+            public void commit(Handle h) throws IOException {
+                self.write(h, buf.toByteArray());
+                buf.reset();
+            }
+
+            @Override
+            public void close() {
+                buf.reset();
+            }
+        };
+    }
+
     /**
      * Ties the liveness of a lock file to this process where the storage can (an OS file lock that dies
      * with the process). Returns null when not supported.

@@ -47,6 +47,43 @@ abstract class StorageConformanceTest {
     }
 
     @Test
+    void largeFileRoundTripsWholeAndByRangesAcrossIoSlices() throws IOException {
+        byte[] d = data((7 << 19) + 12345, 42); // 3.5 MiB: several 1 MiB I/O slices in LocalStorage
+        Handle h = new Handle(FileType.DATA, "ee99");
+        s.write(h, d);
+        assertEquals(d.length, s.size(h));
+        assertArrayEquals(d, s.read(h));
+        assertArrayEquals(java.util.Arrays.copyOfRange(d, 1000, 1000 + (5 << 19)), s.read(h, 1000, 5 << 19));
+    }
+
+    @Test
+    void pendingFileAppearsOnlyOnCommitAndDiscardsOnClose() throws IOException {
+        byte[] a = data((3 << 19) + 7, 43);
+        byte[] b = data(1000, 44);
+        Handle h = new Handle(FileType.DATA, "ab77");
+        try (Storage.PendingFile f = s.create()) {
+            f.write(a, 0, a.length);
+            f.write(b, 10, 990);
+            assertEquals(a.length + 990, f.size());
+            assertFalse(s.exists(h));
+            f.commit(h);
+        }
+        byte[] back = s.read(h);
+        assertEquals(a.length + 990, back.length);
+        assertArrayEquals(java.util.Arrays.copyOfRange(b, 10, 1000), java.util.Arrays.copyOfRange(back, a.length, back.length));
+        try (Storage.PendingFile f = s.create()) {
+            f.write(b, 0, b.length);
+        }
+        assertEquals(List.of("ab77"), s.list(FileType.DATA));
+        assertEquals(0, s.removeLeftoverTemporaryFiles(), "a discarded pending file leaves nothing behind");
+        try (Storage.PendingFile f = s.create()) {
+            f.write(b, 0, b.length);
+            assertThrows(FileAlreadyExistsException.class, () -> f.commit(h));
+        }
+        assertEquals(a.length + 990, s.size(h));
+    }
+
+    @Test
     void rangeReadReturnsExactBytesAndFailsPastTheEnd() throws IOException {
         byte[] d = data(5000, 2);
         Handle h = new Handle(FileType.DATA, "cd02");

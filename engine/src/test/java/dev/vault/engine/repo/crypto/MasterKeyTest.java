@@ -1,0 +1,76 @@
+package dev.vault.engine.repo.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MasterKeyTest {
+    static final int OVERHEAD = 28;
+    final MasterKey key = MasterKey.generate();
+    final byte[] ad = "vault blob test".getBytes();
+
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void sealedSegmentsAreTinkAesGcmAndRoundTrip() throws GeneralSecurityException {
+        byte[] body = random(3 * MasterKey.SEGMENT + 1000);
+        byte[] sealed = key.seal(1, body, 0, body.length, ad);
+        byte[] logical = new byte[body.length + 1];
+        logical[0] = 1;
+        System.arraycopy(body, 0, logical, 1, body.length);
+        assertArrayEquals(logical, key.open(sealed, ad));
+        int full = MasterKey.SEGMENT + OVERHEAD;
+        int segments = 4;
+        assertEquals(logical.length + segments * OVERHEAD, sealed.length);
+        for (int i = 0; i < segments; i++) {
+            byte[] seg = Arrays.copyOfRange(sealed, i * full, Math.min(sealed.length, (i + 1) * full));
+            byte[] p = key.openSegmentWithTink(seg, ad, i, i == segments - 1);
+            assertArrayEquals(Arrays.copyOfRange(logical, i * MasterKey.SEGMENT, Math.min(logical.length, (i + 1) * MasterKey.SEGMENT)), p);
+        }
+    }
+
+    @Test
+    void emptyAndExactSegmentSizesRoundTrip() throws GeneralSecurityException {
+        for (int n : new int[] {0, 1, MasterKey.SEGMENT - 1, MasterKey.SEGMENT, 2 * MasterKey.SEGMENT}) {
+            byte[] p = random(n);
+            assertArrayEquals(p, key.open(key.seal(p, ad), ad), "size " + n);
+        }
+    }
+
+    @Test
+    void tamperingReorderingTruncationAndWrongContextFail() {
+        byte[] p = random(3 * MasterKey.SEGMENT);
+        byte[] sealed = key.seal(p, ad);
+        byte[] flipped = sealed.clone();
+        flipped[100] ^= 1;
+        assertThrows(GeneralSecurityException.class, () -> key.open(flipped, ad));
+        int full = MasterKey.SEGMENT + OVERHEAD;
+        byte[] swapped = sealed.clone();
+        System.arraycopy(sealed, 0, swapped, full, full);
+        System.arraycopy(sealed, full, swapped, 0, full);
+        assertThrows(GeneralSecurityException.class, () -> key.open(swapped, ad));
+        assertThrows(GeneralSecurityException.class, () -> key.open(Arrays.copyOf(sealed, 2 * full), ad));
+        assertThrows(GeneralSecurityException.class, () -> key.open(sealed, "another blob".getBytes()));
+        assertThrows(GeneralSecurityException.class, () -> MasterKey.generate().open(sealed, ad));
+    }
+
+    @Test
+    void keyFileOpensOnlyWithItsPassword() throws GeneralSecurityException {
+        KeyFile.KdfParams fast = new KeyFile.KdfParams(1 << 10, 8, 1);
+        byte[] kf = KeyFile.create(key, "right".toCharArray(), fast, "host", "user");
+        MasterKey back = KeyFile.unlock(kf, "right".toCharArray());
+        byte[] sealed = key.seal(random(5000), ad);
+        assertArrayEquals(key.open(sealed, ad), back.open(sealed, ad));
+        assertArrayEquals(key.id(new byte[] {1, 2}, 0, 2), back.id(new byte[] {1, 2}, 0, 2));
+        assertThrows(GeneralSecurityException.class, () -> KeyFile.unlock(kf, "wrong".toCharArray()));
+    }
+}
