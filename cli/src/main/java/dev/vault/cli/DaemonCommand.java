@@ -95,7 +95,7 @@ public final class DaemonCommand extends BaseCommand {
 
         @Override
         public String sync(String reason) {
-            SyncResult r = new SyncEngine(ws, new SyncEngine.Options().note("daemon: " + reason)).run();
+            SyncResult r = new SyncEngine(ws, new SyncEngine.Options()).run();
             if (r.exitCode() != ExitCodes.OK) {
                 throw new VaultException(r.exitCode(), r.summary());
             }
