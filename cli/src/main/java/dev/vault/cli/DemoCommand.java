@@ -114,6 +114,7 @@ public final class DemoCommand extends BaseCommand {
                 out.println("  " + c.getKey() + ": " + String.join(", ", listFiles(c.getValue().root())));
             }
         }));
+        steps.add(new RepositoryDemo()); // backup repository (issue 3)
         steps.addAll(TargetsDemo.steps()); // targets and export (issue 4)
         return steps;
     }
