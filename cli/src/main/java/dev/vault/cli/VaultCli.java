@@ -87,6 +87,7 @@ public final class VaultCli implements Runnable {
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        addHelpEverywhere(cl);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter e = commandLine.getErr();
             int code = exitCodeOf(ex);
@@ -107,6 +108,16 @@ public final class VaultCli implements Runnable {
             return ExitCodes.USAGE;
         });
         return cl;
+    }
+
+    /** Every command and subcommand answers --help (and -h), whether or not its class asked for it. */
+    private static void addHelpEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            addHelpEverywhere(sub);
+        }
     }
 
     static int exitCodeOf(Throwable ex) {

@@ -27,6 +27,31 @@ class VaultCliTest {
     }
 
     @Test
+    void everyCommandAndSubcommandAnswersHelp() {
+        java.util.List<String> failures = new java.util.ArrayList<>();
+        picocli.CommandLine root = VaultCli.commandLine(new String[0], System.out, System.err, java.util.Map.of());
+        walk(root, new java.util.ArrayList<>(), failures);
+        assertTrue(failures.isEmpty(), "commands without a working --help: " + failures);
+    }
+
+    private void walk(picocli.CommandLine cl, java.util.List<String> path, java.util.List<String> failures) {
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) {
+                continue;
+            }
+            java.util.List<String> args = new java.util.ArrayList<>(path);
+            args.add(e.getKey());
+            java.util.List<String> withHelp = new java.util.ArrayList<>(args);
+            withHelp.add("--help");
+            CliRunner.Result r = new CliRunner(tmp).run(withHelp.toArray(new String[0]));
+            if (r.exitCode != 0 || !r.out.contains("Usage: vault " + String.join(" ", args))) {
+                failures.add(String.join(" ", args) + " (exit " + r.exitCode + ")");
+            }
+            walk(e.getValue(), args, failures);
+        }
+    }
+
+    @Test
     void noCommandIsUsageError() {
         CliRunner.Result r = new CliRunner(tmp).run();
         assertEquals(2, r.exitCode, r.toString());
