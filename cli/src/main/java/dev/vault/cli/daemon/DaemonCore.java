@@ -114,8 +114,9 @@ public final class DaemonCore {
             setDoing("checking targets");
             try {
                 String did = actions.runDueTargets();
-                errors.remove("targets");
                 if (did != null) {
+                    // Only a run that succeeded clears a target failure; a pass where nothing was due keeps it.
+                    errors.remove("targets");
                     events.event("targets: " + did);
                 }
             } catch (Exception e) {

@@ -48,7 +48,7 @@ class DaemonCommandTest {
                 }
                 Thread.sleep(200);
             }
-            assertTrue(Files.readString(Daemon.logFile(ws)).contains("sync (files changed): synced: sent 1 added"),
+            assertTrue(Files.readString(Daemon.logFile(ws)).contains("synced: sent 1 added"),
                     Files.readString(Daemon.logFile(ws)));
 
             daemon.terminate(60_000);

@@ -72,7 +72,7 @@ class DaemonCoreTest {
             if (targetFailure != null) {
                 throw targetFailure;
             }
-            return null;
+            return "backed up";
         }
     }
 
