@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * Watches a workspace's folders (not {@code .git}) for changes and calls back on each batch. New
  * folders are watched as they appear; an overflow simply counts as a change, since the sync round
- * that follows looks at the whole tree anyway.
+ * that follows looks at the whole tree anyway. On Windows the whole tree is watched through one
+ * handle on the root (FILE_TREE), because a handle per folder would stop users renaming or
+ * deleting those folders.
  */
 public final class WorkspaceWatcher implements Closeable {
     private final Path root;
@@ -28,12 +30,25 @@ public final class WorkspaceWatcher implements Closeable {
     private final WatchService service;
     private final Map<WatchKey, Path> keys = new HashMap<>();
     private final Thread thread;
+    private boolean recursiveByOs;
+
+    private static boolean fileTreeSupported() {
+        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win");
+    }
 
     public WorkspaceWatcher(Path root, Runnable onChange) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.onChange = onChange;
         this.service = FileSystems.getDefault().newWatchService();
-        registerTree(this.root);
+        if (fileTreeSupported()) {
+            WatchKey key = this.root.register(service, new WatchEvent.Kind<?>[] {StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY},
+                    com.sun.nio.file.ExtendedWatchEventModifier.FILE_TREE);
+            keys.put(key, this.root);
+            recursiveByOs = true;
+        } else {
+            registerTree(this.root);
+        }
         this.thread = new Thread(this::loop, "vault-watcher");
         thread.setDaemon(true);
         thread.start();
@@ -85,7 +100,7 @@ public final class WorkspaceWatcher implements Closeable {
                     continue;
                 }
                 relevant = true;
-                if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE
+                if (!recursiveByOs && event.kind() == StandardWatchEventKinds.ENTRY_CREATE
                         && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
                     try {
                         registerTree(child);
