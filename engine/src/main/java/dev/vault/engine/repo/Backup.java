@@ -144,7 +144,7 @@ public final class Backup {
             }
         }
         Thread scanner = o.progress == null ? null : startScan(sources, o.progress);
-        up = new BlobUploader(repo, index, o.threads, 12L * 1024 * 1024);
+        up = new BlobUploader(repo, index, o.threads, 6L * 1024 * 1024);
         String rootId;
         try {
             Tree root;
