@@ -18,5 +18,5 @@ popd
 if not "%RC%"=="0" (echo vault: the build failed; see the Maven output above. 1>&2 & exit /b 1)
 echo vault: build done, running. 1>&2
 :run
-java -XX:+UseSerialGC %VAULT_JAVA_OPTS% -jar "%JAR%" %*
+java -XX:+UseSerialGC -Xmx200m %VAULT_JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%

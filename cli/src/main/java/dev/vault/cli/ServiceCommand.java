@@ -39,7 +39,7 @@ public final class ServiceCommand implements Runnable {
             }
             Platform p = platform != null ? platform : Platform.current();
             Path java = Path.of(System.getProperty("java.home"), "bin", p == Platform.WINDOWS ? "java.exe" : "java");
-            return ServiceDefinition.of(p, new ServiceDefinition.Launch(java, jar(), List.of("-XX:+UseSerialGC"), ws), env());
+            return ServiceDefinition.of(p, new ServiceDefinition.Launch(java, jar(), List.of("-XX:+UseSerialGC", "-Xmx200m"), ws), env());
         }
 
         Path jar() {

@@ -140,6 +140,10 @@ public final class VaultCli implements Runnable {
         if (ex instanceof InterruptedException) {
             return "interrupted.";
         }
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory (the launcher limits the heap to 200 MB); run it again with"
+                    + " VAULT_JAVA_OPTS=-Xmx1g (nothing was lost: every operation is crash-safe).";
+        }
         String msg = ex.getMessage();
         String kind = ex.getClass().getSimpleName();
         return "unexpected error (" + kind + ")" + (msg == null ? "." : ": " + msg);
