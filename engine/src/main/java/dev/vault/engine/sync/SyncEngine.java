@@ -510,6 +510,9 @@ public final class SyncEngine {
         RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, newHead, branchRef, false, null,
                 expectedOld == null ? ObjectId.zeroId() : expectedOld);
         try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+            if (Hub.isLocalPath(ws.hub())) {
+                t.setPackConfig(Maintenance.packConfig(repo)); // a local copy gains nothing from a delta search
+            }
             PushResult pr = t.push(NullProgressMonitor.INSTANCE, List.of(u));
             RemoteRefUpdate res = pr.getRemoteUpdate(branchRef);
             RemoteRefUpdate.Status s = res == null ? u.getStatus() : res.getStatus();
