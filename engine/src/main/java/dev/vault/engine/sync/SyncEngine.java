@@ -279,29 +279,30 @@ public final class SyncEngine {
         Path pack = git.resolve("objects").resolve("pack");
         deleteMatching(pack, p -> p.getFileName().toString().startsWith("incoming_")
                 || p.getFileName().toString().endsWith(".tmp"));
-        DirCache dc = DirCache.read(repo);
-        boolean unmerged = false;
+    }
+
+    /** True if a git merge stopped half-way left conflict stages in the index. */
+    private static boolean hasUnmerged(DirCache dc) {
         for (int i = 0; i < dc.getEntryCount(); i++) {
             if (dc.getEntry(i).getStage() != 0) {
-                unmerged = true;
-                break;
+                return true;
             }
         }
-        if (unmerged) {
-            // a git merge stopped half-way: rebuild the index from HEAD; the files on disk are committed as they are
-            DirCache locked = repo.lockDirCache();
-            try {
-                DirCacheBuilder b = locked.builder();
-                ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
-                if (head != null) {
-                    try (ObjectReader reader = repo.newObjectReader()) {
-                        b.addTree(new byte[0], 0, reader, head);
-                    }
-                }
-                b.commit();
-            } finally {
-                locked.unlock();
+        return false;
+    }
+
+    /** Rebuilds a locked index from HEAD (files on disk are then committed as they are) and writes it. */
+    private void resetIndexToHead(DirCache dc) throws IOException {
+        DirCacheBuilder b = dc.builder();
+        ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
+        if (head != null) {
+            try (ObjectReader reader = repo.newObjectReader()) {
+                b.addTree(new byte[0], 0, reader, head);
             }
+        }
+        writeIndexHead(null);
+        if (!b.commit()) {
+            throw new IOException("could not write the index of " + ws.root());
         }
     }
 
@@ -349,6 +350,10 @@ public final class SyncEngine {
 
     private void commitLocal(SyncResult r) throws IOException {
         DirCache dc = repo.lockDirCache();
+        if (hasUnmerged(dc)) {
+            resetIndexToHead(dc); // a git merge stopped half-way (repair, step 2)
+            dc = repo.lockDirCache();
+        }
         try (ObjectInserter ins = repo.newObjectInserter()) {
             WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, ins, ws.maxFileSize());
             r.skipped.addAll(scan.skipped);

@@ -310,4 +310,30 @@ class SyncEngineTest {
         assertEquals("v2 from laptop\n", laptop.read(copies.get(0)));
         assertAllEqualHub();
     }
+
+    @Test
+    void indexLeftMidMergeByGitIsRebuiltAndFilesOnDiskCommitted() throws Exception {
+        laptop.write("a.txt", "a\n");
+        laptop.write("b.txt", "b\n");
+        laptop.sync();
+        var repo = laptop.ws.repository();
+        var dc = repo.lockDirCache();
+        var b = dc.builder();
+        var blob = repo.resolve("HEAD:a.txt");
+        for (int stage = 1; stage <= 3; stage++) {
+            var e = new org.eclipse.jgit.dircache.DirCacheEntry("a.txt", stage);
+            e.setFileMode(org.eclipse.jgit.lib.FileMode.REGULAR_FILE);
+            e.setObjectId(blob);
+            b.add(e);
+        }
+        b.commit();
+        Files.writeString(laptop.ws.gitDir().resolve("MERGE_HEAD"), repo.resolve("HEAD").name() + "\n");
+        laptop.write("a.txt", "a as the user left it\n");
+        SyncResult r = laptop.sync();
+        assertEquals(1, r.changed, r.summary());
+        desktop.sync();
+        assertEquals("a as the user left it\n", desktop.read("a.txt"));
+        assertEquals("b\n", desktop.read("b.txt"));
+        assertAllEqualHub();
+    }
 }
