@@ -134,7 +134,9 @@ public final class Hub {
         } catch (NoRemoteRepositoryException e) {
             throw new UnreachableException("hub " + hub + " is not a Git repository or not reachable", e);
         } catch (NotSupportedException e) {
-            throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
+            // not an outage: this kind of URL cannot work at all, so saying "offline" would mislead forever
+            throw new VaultException("hub " + hub + " uses a kind of URL this vault build cannot reach ("
+                    + e.getMessage() + "); use a folder path (local, USB or network share) or an https:// URL", e);
         } catch (TransportException e) {
             throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
         }
