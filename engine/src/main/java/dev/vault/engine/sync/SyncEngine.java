@@ -278,7 +278,7 @@ public final class SyncEngine {
         deleteMatching(git.resolve("logs"), p -> p.getFileName().toString().endsWith(".lock"));
         Path pack = git.resolve("objects").resolve("pack");
         deleteMatching(pack, p -> p.getFileName().toString().startsWith("incoming_")
-                || p.getFileName().toString().endsWith(".tmp"));
+                || p.getFileName().toString().endsWith(".tmp") || p.getFileName().toString().endsWith("_tmp"));
     }
 
     /** True if a git merge stopped half-way left conflict stages in the index. */
@@ -529,7 +529,9 @@ public final class SyncEngine {
                     return s;
                 case REJECTED_OTHER_REASON:
                     if (res != null && res.getMessage() != null && res.getMessage().contains("lock")) {
-                        return RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED; // another push holds the hub's ref lock
+                        // another push holds the hub's ref lock, or a killed one left it: clear it once it is stale
+                        Hub.clearStaleLocks(ws.hub());
+                        return RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED;
                     }
                     // fall through
                 default:

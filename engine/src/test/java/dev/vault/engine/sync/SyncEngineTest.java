@@ -336,4 +336,19 @@ class SyncEngineTest {
         assertEquals("b\n", desktop.read("b.txt"));
         assertAllEqualHub();
     }
+
+    @Test
+    void staleRefLockLeftInTheHubByAKilledPushIsCleared() throws Exception {
+        laptop.write("a.txt", "a");
+        laptop.sync();
+        Path lock = net.hub.resolve("refs/heads/main.lock");
+        Files.writeString(lock, "0000000000000000000000000000000000000000\n");
+        Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
+        laptop.write("b.txt", "b");
+        SyncResult r = laptop.sync();
+        assertTrue(r.pushed, r.summary());
+        assertFalse(Files.exists(lock));
+        desktop.sync();
+        assertEquals("b", desktop.read("b.txt"));
+    }
 }
