@@ -58,7 +58,7 @@ class SyncSimulationTest {
         Computers net = new Computers(tmp);
         List<Computers.Computer> cs = List.of(net.join("laptop"), net.join("desktop"), net.join("tablet"));
         int[] offlineFor = new int[cs.size()];
-        for (int round = 0; round < rounds; round++) {
+        for (round = 0; round < rounds; round++) {
             int i = rnd.nextInt(cs.size());
             Computers.Computer c = cs.get(i);
             int n = rnd.nextInt(4);
@@ -91,8 +91,17 @@ class SyncSimulationTest {
         }
     }
 
+    private int round;
+
     private void sync(Computers.Computer c, boolean offline) {
         ops.noteSeen(c.root());
-        c.sync(new SyncEngine.Options().allowMassDelete(true).offline(offline));
+        Map<String, byte[]> before = FileTrees.ofFolder(c.root());
+        SyncResult r = c.sync(new SyncEngine.Options().allowMassDelete(true).offline(offline));
+        // a round may remove a version only if some computer deleted or replaced it after having it
+        Map<String, String> dropped = ops.dropped(before, FileTrees.ofFolder(c.root()));
+        if (!dropped.isEmpty()) {
+            fail("round " + round + " on " + c.ws.computer() + " (" + r.summary() + ") dropped " + dropped
+                    + "; conflicts " + r.conflicts.size() + ", kept local " + r.keptLocal);
+        }
     }
 }
