@@ -398,4 +398,21 @@ class SyncCommandsTest {
         assertTrue(r.out.contains("Where everything is:"), r.out);
         assertEquals(FileTrees.ofFolder(tmp.resolve("demo/laptop")).keySet(), FileTrees.ofFolder(tmp.resolve("demo/desktop")).keySet());
     }
+
+    @Test
+    void statusSaysWhenTheLastRoundWasInterrupted() throws Exception {
+        twoComputers();
+        Path st = laptop.resolve(".git/vault/status.json");
+        JsonObject j = JsonParser.parseString(read(st)).getAsJsonObject();
+        j.addProperty("running", true);
+        j.addProperty("runningPid", 424242);
+        j.addProperty("runningSince", "2026-11-26T10:00:00Z");
+        Files.writeString(st, j.toString());
+        CliRunner.Result r = ok("status", "--no-hub", "-C", laptop.toString());
+        assertTrue(r.out.contains("interrupted"), r.out);
+        assertFalse(r.out.contains("is running now"), r.out);
+        ok("sync", "-C", laptop.toString());
+        JsonObject after = JsonParser.parseString(ok("status", "--json", "--no-hub", "-C", laptop.toString()).out).getAsJsonObject();
+        assertEquals("up-to-date", after.get("lastResult").getAsString());
+    }
 }

@@ -134,9 +134,59 @@ public final class Hub {
         } catch (NoRemoteRepositoryException e) {
             throw new UnreachableException("hub " + hub + " is not a Git repository or not reachable", e);
         } catch (NotSupportedException e) {
-            throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
+            // not an outage: this kind of URL cannot work at all, so saying "offline" would mislead forever
+            throw new VaultException("hub " + hub + " uses a kind of URL this vault build cannot reach ("
+                    + e.getMessage() + "); use a folder path (local, USB or network share) or an https:// URL", e);
         } catch (TransportException e) {
             throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** A hub ref lock older than this is left by a killed push: real ref updates hold it for milliseconds. */
+    static java.time.Duration staleLockAge = java.time.Duration.ofSeconds(10);
+
+    /**
+     * Removes lock files a killed push left in a local hub ({@code refs/**.lock}, {@code packed-refs.lock}),
+     * waiting until each is {@link #staleLockAge} old so a push in progress elsewhere is never disturbed.
+     * Returns how many were removed. Network hubs are their server's business.
+     */
+    static int clearStaleLocks(String hub) {
+        if (!isLocalPath(hub) || hub.startsWith("file://")) {
+            return 0;
+        }
+        Path dir = Path.of(hub);
+        java.util.List<Path> locks = new java.util.ArrayList<>();
+        for (String f : java.util.List.of("packed-refs.lock", "HEAD.lock")) {
+            if (Files.exists(dir.resolve(f))) {
+                locks.add(dir.resolve(f));
+            }
+        }
+        if (Files.isDirectory(dir.resolve("refs"))) {
+            try (java.util.stream.Stream<Path> s = Files.walk(dir.resolve("refs"))) {
+                s.filter(p -> p.getFileName().toString().endsWith(".lock")).forEach(locks::add);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+        int removed = 0;
+        for (Path lock : locks) {
+            try {
+                long age = System.currentTimeMillis() - Files.getLastModifiedTime(lock).toMillis();
+                long wait = staleLockAge.toMillis() - age;
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+                if (Files.exists(lock) && System.currentTimeMillis() - Files.getLastModifiedTime(lock).toMillis() >= staleLockAge.toMillis()) {
+                    Files.deleteIfExists(lock);
+                    removed++;
+                }
+            } catch (IOException e) {
+                // gone meanwhile (a live push finished) or unreadable: leave it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return removed;
+            }
+        }
+        return removed;
     }
 }

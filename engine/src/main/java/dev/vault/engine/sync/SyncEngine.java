@@ -278,30 +278,31 @@ public final class SyncEngine {
         deleteMatching(git.resolve("logs"), p -> p.getFileName().toString().endsWith(".lock"));
         Path pack = git.resolve("objects").resolve("pack");
         deleteMatching(pack, p -> p.getFileName().toString().startsWith("incoming_")
-                || p.getFileName().toString().endsWith(".tmp"));
-        DirCache dc = DirCache.read(repo);
-        boolean unmerged = false;
+                || p.getFileName().toString().endsWith(".tmp") || p.getFileName().toString().endsWith("_tmp"));
+    }
+
+    /** True if a git merge stopped half-way left conflict stages in the index. */
+    private static boolean hasUnmerged(DirCache dc) {
         for (int i = 0; i < dc.getEntryCount(); i++) {
             if (dc.getEntry(i).getStage() != 0) {
-                unmerged = true;
-                break;
+                return true;
             }
         }
-        if (unmerged) {
-            // a git merge stopped half-way: rebuild the index from HEAD; the files on disk are committed as they are
-            DirCache locked = repo.lockDirCache();
-            try {
-                DirCacheBuilder b = locked.builder();
-                ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
-                if (head != null) {
-                    try (ObjectReader reader = repo.newObjectReader()) {
-                        b.addTree(new byte[0], 0, reader, head);
-                    }
-                }
-                b.commit();
-            } finally {
-                locked.unlock();
+        return false;
+    }
+
+    /** Rebuilds a locked index from HEAD (files on disk are then committed as they are) and writes it. */
+    private void resetIndexToHead(DirCache dc) throws IOException {
+        DirCacheBuilder b = dc.builder();
+        ObjectId head = repo.resolve(Constants.HEAD + "^{tree}");
+        if (head != null) {
+            try (ObjectReader reader = repo.newObjectReader()) {
+                b.addTree(new byte[0], 0, reader, head);
             }
+        }
+        writeIndexHead(null);
+        if (!b.commit()) {
+            throw new IOException("could not write the index of " + ws.root());
         }
     }
 
@@ -349,6 +350,10 @@ public final class SyncEngine {
 
     private void commitLocal(SyncResult r) throws IOException {
         DirCache dc = repo.lockDirCache();
+        if (hasUnmerged(dc)) {
+            resetIndexToHead(dc); // a git merge stopped half-way (repair, step 2)
+            dc = repo.lockDirCache();
+        }
         try (ObjectInserter ins = repo.newObjectInserter()) {
             WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, ins, ws.maxFileSize());
             r.skipped.addAll(scan.skipped);
@@ -510,6 +515,9 @@ public final class SyncEngine {
         RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, newHead, branchRef, false, null,
                 expectedOld == null ? ObjectId.zeroId() : expectedOld);
         try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+            if (Hub.isLocalPath(ws.hub())) {
+                t.setPackConfig(Maintenance.packConfig(repo)); // a local copy gains nothing from a delta search
+            }
             PushResult pr = t.push(NullProgressMonitor.INSTANCE, List.of(u));
             RemoteRefUpdate res = pr.getRemoteUpdate(branchRef);
             RemoteRefUpdate.Status s = res == null ? u.getStatus() : res.getStatus();
@@ -521,7 +529,9 @@ public final class SyncEngine {
                     return s;
                 case REJECTED_OTHER_REASON:
                     if (res != null && res.getMessage() != null && res.getMessage().contains("lock")) {
-                        return RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED; // another push holds the hub's ref lock
+                        // another push holds the hub's ref lock, or a killed one left it: clear it once it is stale
+                        Hub.clearStaleLocks(ws.hub());
+                        return RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED;
                     }
                     // fall through
                 default:

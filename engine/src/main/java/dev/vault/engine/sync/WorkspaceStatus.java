@@ -111,10 +111,11 @@ public final class WorkspaceStatus {
                 r.hubReachable = true;
                 ObjectId hubHead = refs.branch(ws.branch());
                 r.hubHasNewChanges = hubHead != null && !hubHead.equals(tracking) && !hubHead.equals(headId);
-                if (r.hubHasNewChanges) {
-                    // fetch objects only (no working-tree change) so "other computers" reflects the hub now
+                if (r.hubHasNewChanges && !r.running) {
+                    // fetch objects only (no working-tree change) so "other computers" reflects the hub now;
+                    // under the workspace lock, so it never races a sync round
                     String ref = Constants.R_HEADS + ws.branch();
-                    try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+                    try (WorkspaceLock lock = WorkspaceLock.acquire(ws); Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
                         t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + ref + ":" + Constants.R_REMOTES + "origin/" + ws.branch())));
                         tracking = repo.resolve(Constants.R_REMOTES + "origin/" + ws.branch());
                     } catch (IOException | RuntimeException e) {

@@ -310,4 +310,45 @@ class SyncEngineTest {
         assertEquals("v2 from laptop\n", laptop.read(copies.get(0)));
         assertAllEqualHub();
     }
+
+    @Test
+    void indexLeftMidMergeByGitIsRebuiltAndFilesOnDiskCommitted() throws Exception {
+        laptop.write("a.txt", "a\n");
+        laptop.write("b.txt", "b\n");
+        laptop.sync();
+        var repo = laptop.ws.repository();
+        var dc = repo.lockDirCache();
+        var b = dc.builder();
+        var blob = repo.resolve("HEAD:a.txt");
+        for (int stage = 1; stage <= 3; stage++) {
+            var e = new org.eclipse.jgit.dircache.DirCacheEntry("a.txt", stage);
+            e.setFileMode(org.eclipse.jgit.lib.FileMode.REGULAR_FILE);
+            e.setObjectId(blob);
+            b.add(e);
+        }
+        b.commit();
+        Files.writeString(laptop.ws.gitDir().resolve("MERGE_HEAD"), repo.resolve("HEAD").name() + "\n");
+        laptop.write("a.txt", "a as the user left it\n");
+        SyncResult r = laptop.sync();
+        assertEquals(1, r.changed, r.summary());
+        desktop.sync();
+        assertEquals("a as the user left it\n", desktop.read("a.txt"));
+        assertEquals("b\n", desktop.read("b.txt"));
+        assertAllEqualHub();
+    }
+
+    @Test
+    void staleRefLockLeftInTheHubByAKilledPushIsCleared() throws Exception {
+        laptop.write("a.txt", "a");
+        laptop.sync();
+        Path lock = net.hub.resolve("refs/heads/main.lock");
+        Files.writeString(lock, "0000000000000000000000000000000000000000\n");
+        Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
+        laptop.write("b.txt", "b");
+        SyncResult r = laptop.sync();
+        assertTrue(r.pushed, r.summary());
+        assertFalse(Files.exists(lock));
+        desktop.sync();
+        assertEquals("b", desktop.read("b.txt"));
+    }
 }

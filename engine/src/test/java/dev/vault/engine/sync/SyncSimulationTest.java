@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vault.fixtures.FileTrees;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.vault.fixtures.RandomFileOps;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,9 +41,7 @@ class SyncSimulationTest {
         simulate(seed, 5000);
     }
 
-    private int counter;
-    private final Set<String> seen = new HashSet<>();
-    private final Set<String> killed = new HashSet<>();
+    private RandomFileOps ops;
 
     private void simulate(long seed, int rounds) throws Exception {
         try {
@@ -61,15 +54,16 @@ class SyncSimulationTest {
 
     private void run(long seed, int rounds) throws Exception {
         Random rnd = new Random(seed);
+        ops = new RandomFileOps(rnd, TEXT_NAMES, BINARY_NAMES);
         Computers net = new Computers(tmp);
         List<Computers.Computer> cs = List.of(net.join("laptop"), net.join("desktop"), net.join("tablet"));
         int[] offlineFor = new int[cs.size()];
-        for (int round = 0; round < rounds; round++) {
+        for (round = 0; round < rounds; round++) {
             int i = rnd.nextInt(cs.size());
             Computers.Computer c = cs.get(i);
-            int ops = rnd.nextInt(4);
-            for (int k = 0; k < ops; k++) {
-                randomOp(rnd, c);
+            int n = rnd.nextInt(4);
+            for (int k = 0; k < n; k++) {
+                ops.apply(c.root());
             }
             if (offlineFor[i] == 0 && rnd.nextInt(40) == 0) {
                 offlineFor[i] = 5 + rnd.nextInt(30);
@@ -91,114 +85,23 @@ class SyncSimulationTest {
             String d = FileTrees.diff(hub, FileTrees.ofFolder(c.root()));
             assertEquals("", d, c.ws.computer() + " differs from the hub");
         }
-        Set<String> present = new HashSet<>();
-        for (Map.Entry<String, byte[]> e : hub.entrySet()) {
-            present.addAll(tokens(e.getKey(), e.getValue()));
-        }
-        TreeSet<String> lost = new TreeSet<>(seen);
-        lost.removeAll(killed);
-        lost.removeAll(present);
+        TreeSet<String> lost = ops.lost(hub);
         if (!lost.isEmpty()) {
             fail(lost.size() + " versions lost, e.g. " + lost.first() + " (all: " + lost + ")");
         }
     }
 
-    private void sync(Computers.Computer c, boolean offline) throws IOException {
-        for (Map.Entry<String, byte[]> e : FileTrees.ofFolder(c.root()).entrySet()) {
-            seen.addAll(tokens(e.getKey(), e.getValue()));
-        }
-        c.sync(new SyncEngine.Options().allowMassDelete(true).offline(offline));
-    }
+    private int round;
 
-    private static List<String> tokens(String path, byte[] content) {
-        List<String> out = new ArrayList<>();
-        String s = new String(content, StandardCharsets.UTF_8);
-        if (path.endsWith(".bin")) {
-            if (!s.isEmpty()) {
-                out.add(s.substring(1));
-            }
-            return out;
+    private void sync(Computers.Computer c, boolean offline) {
+        ops.noteSeen(c.root());
+        Map<String, byte[]> before = FileTrees.ofFolder(c.root());
+        SyncResult r = c.sync(new SyncEngine.Options().allowMassDelete(true).offline(offline));
+        // a round may remove a version only if some computer deleted or replaced it after having it
+        Map<String, String> dropped = ops.dropped(before, FileTrees.ofFolder(c.root()));
+        if (!dropped.isEmpty()) {
+            fail("round " + round + " on " + c.ws.computer() + " (" + r.summary() + ") dropped " + dropped
+                    + "; conflicts " + r.conflicts.size() + ", kept local " + r.keptLocal);
         }
-        for (String line : s.split("\n")) {
-            if (!line.isEmpty()) {
-                out.add(line);
-            }
-        }
-        return out;
-    }
-
-    private String token(String kind) {
-        return kind + (++counter);
-    }
-
-    private void randomOp(Random rnd, Computers.Computer c) throws IOException {
-        List<String> files = new ArrayList<>(FileTrees.ofFolder(c.root()).keySet());
-        int op = rnd.nextInt(10);
-        if (files.isEmpty() || op < 2) {
-            boolean binary = rnd.nextInt(4) == 0;
-            String name = binary ? BINARY_NAMES.get(rnd.nextInt(BINARY_NAMES.size())) : TEXT_NAMES.get(rnd.nextInt(TEXT_NAMES.size()));
-            if (Files.exists(c.path(name))) {
-                edit(rnd, c, name);
-            } else if (binary) {
-                c.write(name, binary(token("B")));
-            } else {
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0, n = 1 + rnd.nextInt(6); i < n; i++) {
-                    sb.append(token("T")).append('\n');
-                }
-                c.write(name, sb.toString());
-            }
-            return;
-        }
-        String f = files.get(rnd.nextInt(files.size()));
-        byte[] old = Files.readAllBytes(c.path(f));
-        if (op < 6) {
-            edit(rnd, c, f);
-        } else if (op < 8) {
-            if (f.endsWith(".bin")) {
-                edit(rnd, c, f);
-            } else {
-                c.write(f, new String(old, StandardCharsets.UTF_8) + token("T") + "\n"); // append
-            }
-        } else if (op < 9) {
-            killed.addAll(tokens(f, old));
-            c.delete(f);
-        } else {
-            List<String> pool = f.endsWith(".bin") ? BINARY_NAMES : TEXT_NAMES;
-            String to = pool.get(rnd.nextInt(pool.size()));
-            if (!Files.exists(c.path(to)) && !isFolder(c, to)) {
-                c.rename(f, to);
-            }
-        }
-    }
-
-    private static boolean isFolder(Computers.Computer c, String p) {
-        return Files.isDirectory(c.path(p));
-    }
-
-    private static byte[] binary(String token) {
-        byte[] t = token.getBytes(StandardCharsets.UTF_8);
-        byte[] b = new byte[t.length + 1];
-        b[0] = 0; // a NUL byte makes it binary for Git
-        System.arraycopy(t, 0, b, 1, t.length);
-        return b;
-    }
-
-    private void edit(Random rnd, Computers.Computer c, String f) throws IOException {
-        byte[] old = Files.readAllBytes(c.path(f));
-        if (f.endsWith(".bin")) {
-            killed.addAll(tokens(f, old));
-            c.write(f, binary(token("B")));
-            return;
-        }
-        List<String> lines = new ArrayList<>(tokens(f, old));
-        if (lines.isEmpty()) {
-            lines.add(token("T"));
-        } else {
-            int i = rnd.nextInt(lines.size());
-            killed.add(lines.get(i));
-            lines.set(i, token("T"));
-        }
-        c.write(f, String.join("\n", lines) + "\n");
     }
 }
