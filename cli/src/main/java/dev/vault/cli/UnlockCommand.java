@@ -21,7 +21,6 @@ public final class UnlockCommand extends BaseCommand {
     public Integer call() throws Exception {
         // no password needed: lock files hold no secrets, and a forgotten password must not block unlocking
         LocalStorage s = new LocalStorage(repoOptions.location(env()));
-        dev.vault.engine.repo.Repository.peekId(s);
         if (!s.exists(dev.vault.engine.repo.storage.Handle.config())) {
             throw new dev.vault.engine.VaultException(ExitCodes.NO_REPOSITORY, "no vault repository at " + s.location()
                     + ": check the path.");

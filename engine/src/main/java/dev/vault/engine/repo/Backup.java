@@ -14,7 +14,6 @@ import dev.vault.engine.repo.storage.Handle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -28,10 +27,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.DosFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -131,6 +127,9 @@ public final class Backup {
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new VaultException(ExitCodes.FAILURE, "backup source " + p + " does not exist; check the path.");
             }
+            if (Files.isSymbolicLink(p) && Files.isDirectory(p)) {
+                p = p.toRealPath(); // a source named through a symlink means the folder it points to
+            }
             sources.add(p);
         }
         index = repo.index();
@@ -144,7 +143,7 @@ public final class Backup {
             }
         }
         Thread scanner = o.progress == null ? null : startScan(sources, o.progress);
-        up = new BlobUploader(repo, index, o.threads, 12L * 1024 * 1024);
+        up = new BlobUploader(repo, index, o.threads, 6L * 1024 * 1024);
         String rootId;
         try {
             Tree root;
@@ -325,7 +324,9 @@ public final class Backup {
             return n;
         }
         try {
+            long before = sum.bytesRead;
             n.content = readFile(p, rel);
+            n.size = sum.bytesRead - before; // what was stored, even if the file grew or shrank meanwhile
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -446,16 +447,4 @@ public final class Backup {
         return t;
     }
 
-    /** Elapsed time of a result, for display. */
-    public static Duration elapsed(Result r) {
-        return Duration.ofMillis((long) (r.snapshot.summary.seconds * 1000));
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    static Instant now(Clock c) {
-        return c.instant();
-    }
 }

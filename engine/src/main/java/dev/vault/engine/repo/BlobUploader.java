@@ -40,6 +40,8 @@ final class BlobUploader implements AutoCloseable {
     private final Semaphore tasks = new Semaphore(MAX_TASKS);
     private final Map<BlobType, PackWriter> packers = new EnumMap<>(BlobType.class);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final ExecutorService finisher;
+    private final java.util.List<java.util.concurrent.Future<?>> finishing = new java.util.ArrayList<>();
     private IndexFile indexBatch = new IndexFile();
     private int packsInBatch;
     private static final long INDEX_EVERY_NANOS = 2_000_000_000L;
@@ -52,6 +54,11 @@ final class BlobUploader implements AutoCloseable {
         this.index = index;
         this.workers = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "vault-pack");
+            t.setDaemon(true);
+            return t;
+        });
+        this.finisher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vault-pack-finish");
             t.setDaemon(true);
             return t;
         });
@@ -104,7 +111,17 @@ final class BlobUploader implements AutoCloseable {
             }
         }
         if (full != null) {
-            writePack(full);
+            PackWriter done = full;
+            // header, fsync, rename and index on their own thread: workers never wait for the disk
+            synchronized (finishing) {
+                finishing.add(finisher.submit(() -> {
+                    try {
+                        writePack(done);
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                }));
+            }
         }
         blobsAdded.incrementAndGet();
     }
@@ -158,6 +175,20 @@ final class BlobUploader implements AutoCloseable {
             throw new InterruptedIOException("backup interrupted");
         }
         tasks.release(MAX_TASKS);
+        java.util.List<java.util.concurrent.Future<?>> pendingPacks;
+        synchronized (finishing) {
+            pendingPacks = new java.util.ArrayList<>(finishing);
+        }
+        for (java.util.concurrent.Future<?> f : pendingPacks) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("backup interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                failure.compareAndSet(null, e.getCause());
+            }
+        }
         check();
         for (BlobType t : BlobType.values()) {
             PackWriter pw;
@@ -182,6 +213,7 @@ final class BlobUploader implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        finisher.shutdownNow();
         synchronized (packers) {
             for (PackWriter pw : packers.values()) {
                 pw.abort(); // an unfinished pack of a failed run: its temporary file goes
@@ -190,6 +222,7 @@ final class BlobUploader implements AutoCloseable {
         }
         try {
             workers.awaitTermination(30, TimeUnit.SECONDS);
+            finisher.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -52,7 +52,8 @@ public final class Restore {
         public Path target;
         /** Sub-paths inside the snapshot ("src/main"), empty for everything. */
         public List<String> paths = new ArrayList<>();
-        public int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        /** Files restored at once; more than cores, since creating, renaming and timestamping files waits on the OS. */
+        public int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         /** Live counters for a progress display; may be null. */
         public Progress progress;
     }
@@ -146,7 +147,7 @@ public final class Restore {
             t.setDaemon(true);
             return t;
         });
-        chunkPool = Executors.newFixedThreadPool(o.threads, rr -> {
+        chunkPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), rr -> {
             Thread t = new Thread(rr, "vault-restore-chunk");
             t.setDaemon(true);
             return t;

@@ -7,12 +7,20 @@ import java.util.List;
 public final class Tree {
     public List<Node> nodes = new ArrayList<>();
 
+    private transient volatile java.util.Map<String, Node> byName;
+    private transient volatile int indexedCount = -1;
+
+    /** The node with this name (the first, if a damaged tree has several), or null. */
     public Node find(String name) {
-        for (Node n : nodes) {
-            if (n.name.equals(name)) {
-                return n;
+        java.util.Map<String, Node> m = byName;
+        if (m == null || indexedCount != nodes.size()) {
+            m = new java.util.HashMap<>();
+            for (Node n : nodes) {
+                m.putIfAbsent(n.name, n);
             }
+            byName = m;
+            indexedCount = nodes.size();
         }
-        return null;
+        return m.get(name);
     }
 }
