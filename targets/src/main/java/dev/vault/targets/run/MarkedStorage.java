@@ -71,6 +71,35 @@ public final class MarkedStorage implements Storage {
         inner.write(h, data);
     }
 
+    /** Streams to the inner storage's temporary file (no copy in memory); checked at start and at commit. */
+    @Override
+    public PendingFile create() throws IOException {
+        guard();
+        PendingFile inner = this.inner.create();
+        return new PendingFile() {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                inner.write(b, off, len);
+            }
+
+            @Override
+            public long size() {
+                return inner.size();
+            }
+
+            @Override
+            public void commit(Handle h) throws IOException {
+                guard();
+                inner.commit(h);
+            }
+
+            @Override
+            public void close() throws IOException {
+                inner.close();
+            }
+        };
+    }
+
     @Override
     public void delete(Handle h) throws IOException {
         guard();
