@@ -144,11 +144,11 @@ CHUNKER_OUT="not run (vault not measured)"
 if is_active_early vault; then
     say "bench: chunker and per-chunk pipeline harness"
     # shellcheck disable=SC2086
-    if out=$(java -XX:+UseSerialGC -Xmx2g ${VAULT_JAVA_OPTS:-} -cp "$VAULT_JAR" "$BENCH_ROOT/bench/ChunkerBench.java" \
+    if out=$(java -XX:+UseSerialGC ${VAULT_JAVA_OPTS:-} -Xmx2g -cp "$VAULT_JAR" "$BENCH_ROOT/bench/ChunkerBench.java" \
             "$W/data/$LARGE_REL" 5 2>&1); then
         CHUNKER_OUT=$out
     else
-        CHUNKER_OUT="the harness failed (engine API changed?): $(printf '%s' "$out" | head -n 3)"
+        CHUNKER_OUT="the harness failed (engine API changed, or see the error): $(printf '%s' "$out" | head -n 3)"
     fi
 fi
 
