@@ -393,8 +393,17 @@ public final class Restore {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("restore interrupted");
         } catch (ExecutionException e) {
+            // Wait for the other parts instead of cancelling them: a cancelled task that never ran
+            // would never release its chunk slot, and every other file would then wait forever.
             for (Future<?> f : parts) {
-                f.cancel(false);
+                try {
+                    f.get();
+                } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                    // the first failure is the one reported
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
             Throwable c = e.getCause();
             throw c instanceof IOException ? (IOException) c : new IOException(c);
