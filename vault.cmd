@@ -16,7 +16,25 @@ call mvn -q -B -DskipTests package 1>&2
 set "RC=%ERRORLEVEL%"
 popd
 if not "%RC%"=="0" (echo vault: the build failed; see the Maven output above. 1>&2 & exit /b 1)
-echo vault: build done, running. 1>&2
+del /q "%HERE%cli\target\vault.jsa" 2>nul
+echo vault: build done. 1>&2
 :run
-java -XX:+UseSerialGC -Xmx200m %VAULT_JAVA_OPTS% -jar "%JAR%" %*
+rem Start-up archive (AppCDS), made after each build by a quiet 'vault demo'; it halves start-up.
+set "JSA=%HERE%cli\target\vault.jsa"
+set "QUIETCDS=-Xlog:cds=off -Xlog:cds+dynamic=off"
+if exist "%JSA%" goto cdsready
+echo vault: preparing a start-up archive (once per build, ~10 s) 1>&2
+set "CDSTMP=%TEMP%\vault-cds-%RANDOM%%RANDOM%"
+set "VAULT_CONFIG_HOME_SAVED=%VAULT_CONFIG_HOME%"
+set "VAULT_CONFIG_HOME=%CDSTMP%\config"
+java -XX:+UseSerialGC -Xmx200m -XX:ArchiveClassesAtExit="%JSA%" %QUIETCDS% -jar "%JAR%" demo --dir "%CDSTMP%\demo" >nul 2>nul || del /q "%JSA%" 2>nul
+set "VAULT_CONFIG_HOME=%VAULT_CONFIG_HOME_SAVED%"
+rmdir /s /q "%CDSTMP%" 2>nul
+:cdsready
+set "CDS="
+if exist "%JSA%" set CDS=-XX:SharedArchiveFile="%JSA%" %QUIETCDS%
+rem Short commands run best on the quick JIT alone; long computing ones need the optimising compiler.
+set "JIT=-XX:TieredStopAtLevel=1"
+for %%c in (backup restore check prune forget export run-due daemon demo) do if /I "%~1"=="%%c" set "JIT="
+java -XX:+UseSerialGC -Xmx200m %JIT% %CDS% %VAULT_JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%
