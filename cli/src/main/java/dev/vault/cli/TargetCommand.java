@@ -58,7 +58,7 @@ public final class TargetCommand implements Runnable {
         @Option(names = "--min-age", paramLabel = "<duration>", description = "on-plug: back up again only if the last backup is older than this (default 1h).")
         String minAge;
 
-        @Option(names = "--keep", paramLabel = "<retention>", description = "Snapshots to keep after each run, e.g. daily=7,weekly=4,monthly=12 (the default) or all.")
+        @Option(names = "--keep", paramLabel = "<retention>", description = "Snapshots to keep after each run, e.g. last=10,daily=7,weekly=4,monthly=12 (the default) or all.")
         String keep;
 
         @Option(names = "--no-encrypt", description = "Store the backups unencrypted (refused for cloud targets).")

@@ -69,7 +69,7 @@ class RunDueCommandTest {
             assertEquals(0, ran.exitCode, ran.toString());
             assertTrue(ran.out.contains("stick: backed up to " + second.resolve("vault")), ran.out);
             assertTrue(ran.out.contains("the drive is safe to unplug"), ran.out);
-            assertTrue(ran.out.contains("retention daily=7,weekly=4,monthly=12: kept 1"), ran.out);
+            assertTrue(ran.out.contains("retention last=10,daily=7,weekly=4,monthly=12: kept 1"), ran.out);
             assertTrue(Files.exists(second.resolve("vault/config")));
             assertRestoresTo(second.resolve("vault"), "pw", ws, tmp.resolve("restored"));
 

@@ -5,13 +5,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Which snapshots a target keeps after each successful run, e.g. {@code daily=7,weekly=4,monthly=12}:
+ * Which snapshots a target keeps after each successful run, e.g. {@code last=10,daily=7,weekly=4,monthly=12}:
  * the newest snapshot of each of the last N days/weeks/months, plus the {@code last} N. {@code all}
  * keeps everything. Zero means "no rule of that kind".
  */
 public record Retention(int last, int hourly, int daily, int weekly, int monthly, int yearly) {
     /** Keep one snapshot a day for a week, one a week for a month, one a month for a year. */
-    public static final Retention DEFAULT = new Retention(0, 0, 7, 4, 12, 0);
+    public static final Retention DEFAULT = new Retention(10, 0, 7, 4, 12, 0);
     /** Keep every snapshot (no rule at all). */
     public static final Retention ALL = new Retention(0, 0, 0, 0, 0, 0);
 
