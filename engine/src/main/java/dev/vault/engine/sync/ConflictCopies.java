@@ -16,6 +16,13 @@ public final class ConflictCopies {
     private static final Pattern COPY = Pattern.compile(
             "^(.*)\\.conflict-(.+)-(\\d{8}-\\d{6})(?:-(\\d+))?(\\.[^./]*)?$");
 
+    private static final Pattern NESTED = Pattern.compile("^(.+?)\\.conflict-.+-\\d{8}-\\d{6}(?:-\\d+)?$");
+    static final int MAX_NAME_BYTES = 200;
+
+    private static int utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     private ConflictCopies() {
     }
 
@@ -40,7 +47,17 @@ public final class ConflictCopies {
         int dot = file.lastIndexOf('.');
         String stem = dot > 0 ? file.substring(0, dot) : file;
         String ext = dot > 0 ? file.substring(dot) : "";
-        String base = dir + stem + ".conflict-" + safe(computer) + "-" + STAMP.format(when);
+        // a copy of a copy is named after the original, so names never grow past file-system limits
+        Matcher nested = NESTED.matcher(stem);
+        if (nested.matches()) {
+            stem = nested.group(1);
+        }
+        String marker = ".conflict-" + safe(computer) + "-" + STAMP.format(when);
+        // keep the whole name well under the 255-byte limit of common file systems (room for "-N")
+        while (stem.length() > 1 && utf8(stem + marker + ext) > MAX_NAME_BYTES) {
+            stem = stem.substring(0, stem.length() - 1);
+        }
+        String base = dir + stem + marker;
         String candidate = base + ext;
         for (int n = 2; taken.contains(candidate) || takenAsDir(taken, candidate); n++) {
             candidate = base + "-" + n + ext;

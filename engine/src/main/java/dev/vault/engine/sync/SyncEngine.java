@@ -691,7 +691,12 @@ public final class SyncEngine {
                         copy = ConflictCopies.nameFor(c.path, "hub", now, taken);
                         taken.add(copy);
                     } while (Files.exists(file(copy), LinkOption.NOFOLLOW_LINKS));
-                    write(file(copy), c.toMode, c.toId, reader, false);
+                    if (!write(file(copy), c.toMode, c.toId, reader, false)) {
+                        // neither the file nor a copy can be written (name not allowed here?): stop before HEAD
+                        // moves, so the next round cannot mistake the missing file for a deletion
+                        throw new VaultException("cannot write " + c.path + " into " + ws.root()
+                                + " (is the name too long or not allowed on this drive?); nothing was lost: rename it on the computer that made it, then sync again");
+                    }
                     r.keptLocal.add(c.path);
                 }
             }
