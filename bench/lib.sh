@@ -36,7 +36,7 @@ find_vault_jar() {
 # find_vault_jar. VAULT_SH is the same command quoted for a shell (hyperfine).
 setup_vault_cmd() {
     # shellcheck disable=SC2206
-    VAULT_ARGV=(java -XX:+UseSerialGC "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -jar "$VAULT_JAR")
+    VAULT_ARGV=(java -XX:+UseSerialGC -Xmx200m "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -jar "$VAULT_JAR")
     VAULT_SH=$(printf '%q ' "${VAULT_ARGV[@]}")
 }
 vault() {
