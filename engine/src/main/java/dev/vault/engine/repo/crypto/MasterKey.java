@@ -95,9 +95,53 @@ public final class MasterKey implements Crypto {
             } catch (GeneralSecurityException | RuntimeException ignored) {
                 // the real use reports any problem
             }
+            warmUpJit();
         }, "vault-tink-preload");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Calls per primitive in {@link #warmUpJit}: past C2's compile thresholds (~5,000 calls). */
+    private static final int WARM_UP_CALLS = 12_000;
+
+    /**
+     * Makes the JIT compile the bulk crypto paths (AES-GCM seal and open, HMAC-SHA256, SHA-256) before
+     * the real data arrives. Their hardware intrinsics are used only from C2-compiled callers, which
+     * takes ~5,000 calls; with 16 KiB segments those calls are the first ~80 MB, run at 25-100 MB/s
+     * (measured here: 100 MiB of 16 KiB GCM opens took 0.89 s in a fresh JVM, 0.25 s after 4,500
+     * 1 KiB calls). Tiny messages reach the thresholds in ~0.3 s of one core, which runs while the
+     * password's scrypt runs on the other. Throw-away key and data; results are discarded.
+     */
+    static void warmUpJit() {
+        try {
+            SecretKeySpec k = new SecretKeySpec(new byte[32], "AES");
+            Cipher enc = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher dec = Cipher.getInstance("AES/GCM/NoPadding");
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] plain = new byte[1024];
+            byte[] sealed = new byte[plain.length + TAG];
+            byte[] out = new byte[plain.length + TAG];
+            byte[] ad = new byte[48];
+            byte[] iv = new byte[IV];
+            for (int i = 0; i < WARM_UP_CALLS; i++) {
+                iv[0] = (byte) i;
+                iv[1] = (byte) (i >>> 8);
+                enc.init(Cipher.ENCRYPT_MODE, k, new GCMParameterSpec(TAG * 8, iv));
+                enc.updateAAD(ad);
+                enc.doFinal(plain, 0, plain.length, sealed, 0);
+                dec.init(Cipher.DECRYPT_MODE, k, new GCMParameterSpec(TAG * 8, iv));
+                dec.updateAAD(ad);
+                dec.doFinal(sealed, 0, sealed.length, out, 0);
+                m.update(plain, 0, plain.length);
+                m.doFinal();
+                md.update(plain, 0, plain.length);
+                md.digest();
+            }
+        } catch (GeneralSecurityException | RuntimeException ignored) {
+            // only speed depends on it
+        }
     }
 
     /** A fresh random key for a new repository. */
