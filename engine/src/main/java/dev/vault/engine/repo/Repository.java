@@ -152,7 +152,6 @@ public final class Repository implements Closeable {
         if (!cfg.encrypted) {
             return new Repository(storage, cfg, new PlainCrypto(), null);
         }
-        MasterKey.preloadInBackground();
         char[] pw = password == null ? null : password.get();
         if (pw == null || pw.length == 0) {
             throw new VaultException(ExitCodes.USAGE, "repository " + storage.location() + " is encrypted: set VAULT_PASSWORD, "
