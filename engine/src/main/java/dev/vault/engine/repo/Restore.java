@@ -399,6 +399,7 @@ public final class Restore {
     /** A large file's chunks are fetched, verified and written at their offsets by several threads at once. */
     private void writeChunksInParallel(List<String> content, FileChannel ch) throws IOException {
         List<Future<?>> parts = new ArrayList<>();
+        List<java.util.concurrent.atomic.AtomicBoolean> slotFreed = new ArrayList<>();
         long pos = 0;
         try {
             for (String c : content) {
@@ -410,15 +411,21 @@ public final class Restore {
                 long at = pos;
                 pos += loc.entry().rawLength();
                 chunkSlots.acquire();
+                // the slot is given back exactly once: by the task, or below when the task is cancelled
+                // before it ran (else every cancelled task would keep its slot and later restores hang)
+                java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
                 try {
                     parts.add(chunkPool.submit(() -> {
                         try {
                             writeAt(ch, repo.readBlob(BlobType.DATA, id), at);
                             return null;
                         } finally {
-                            chunkSlots.release();
+                            if (freed.compareAndSet(false, true)) {
+                                chunkSlots.release();
+                            }
                         }
                     }));
+                    slotFreed.add(freed);
                 } catch (RuntimeException e) {
                     chunkSlots.release();
                     throw e;
@@ -431,8 +438,10 @@ public final class Restore {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("restore interrupted");
         } catch (ExecutionException e) {
-            for (Future<?> f : parts) {
-                f.cancel(false);
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i).cancel(false) && slotFreed.get(i).compareAndSet(false, true)) {
+                    chunkSlots.release();
+                }
             }
             Throwable c = e.getCause();
             throw c instanceof IOException ? (IOException) c : new IOException(c);
