@@ -45,6 +45,8 @@ public final class RestoreCommand extends BaseCommand {
             throw new dev.vault.engine.VaultException(ExitCodes.USAGE, "name the snapshot to restore (an id or 'latest'),"
                     + " or give --bundle <file>.");
         }
+        // every restored byte is decrypted and hashed: let the JIT compile those paths while scrypt runs
+        dev.vault.engine.repo.crypto.MasterKey.warmUpInBackground(false);
         Repository repo = repoOptions.open(this, true);
         Restore.Options o = new Restore.Options();
         o.snapshot = snapshot;

@@ -134,6 +134,10 @@ public final class Backup {
         }
         index = repo.index();
         Snapshot parent = o.useParent ? findParent(sources) : null;
+        if (parent == null && repo.crypto().encrypted()) {
+            // no parent: every byte will be hashed and most sealed; get the JIT to compile those paths early
+            dev.vault.engine.repo.crypto.MasterKey.warmUpInBackground(true);
+        }
         Tree parentRoot = null;
         if (parent != null) {
             try {

@@ -51,7 +51,7 @@ public final class Repository implements Closeable {
     private final Crypto crypto;
     private final String keyName;
     private final FastCdc chunker;
-    private MasterIndex index;
+    private volatile MasterIndex index;
     /** Trees are immutable and named by content: keep recently read ones (callers must not modify them). */
     private final Map<BlobId, Tree> treeCache = new LinkedHashMap<>(256, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -152,7 +152,6 @@ public final class Repository implements Closeable {
         if (!cfg.encrypted) {
             return new Repository(storage, cfg, new PlainCrypto(), null);
         }
-        MasterKey.preloadInBackground();
         char[] pw = password == null ? null : password.get();
         if (pw == null || pw.length == 0) {
             throw new VaultException(ExitCodes.USAGE, "repository " + storage.location() + " is encrypted: set VAULT_PASSWORD, "
@@ -252,11 +251,17 @@ public final class Repository implements Closeable {
     // ---- index ----
 
     /** The master index from all index files (loaded once; refresh with {@link #reloadIndex}). */
-    public synchronized MasterIndex index() throws IOException {
-        if (index == null) {
-            index = loadIndex(null);
+    public MasterIndex index() throws IOException {
+        MasterIndex mi = index; // read on every blob by every restore thread: no lock once loaded
+        if (mi != null) {
+            return mi;
         }
-        return index;
+        synchronized (this) {
+            if (index == null) {
+                index = loadIndex(null);
+            }
+            return index;
+        }
     }
 
     public synchronized MasterIndex reloadIndex() throws IOException {

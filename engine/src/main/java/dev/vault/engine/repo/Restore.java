@@ -20,6 +20,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -135,6 +136,7 @@ public final class Restore {
         r.snapshot = snap;
         Path root = o.target.toAbsolutePath().normalize();
         Files.createDirectories(root);
+        probeUmask(root);
         Tree tree;
         try {
             tree = repo.loadTree(BlobId.parse(snap.tree));
@@ -309,10 +311,43 @@ public final class Restore {
         }
     }
 
+    /**
+     * The permission bits this process's umask clears from new files, found once with a probe file
+     * (-1: unknown, or not a POSIX filesystem). A file whose mode keeps clear of them is created with
+     * its final permissions and needs no chmod afterwards (which in Java costs an open, an fchmod and
+     * a close per file).
+     */
+    private int umaskBits = -1;
+
+    private void probeUmask(Path root) {
+        if (!Posix.SUPPORTED) {
+            return;
+        }
+        Path probe = root.resolve(".vault-umask-probe-" + UUID.randomUUID() + ".vault-tmp");
+        try {
+            Files.createFile(probe, PosixFilePermissions.asFileAttribute(Posix.fromMode(0777)));
+            int got = Posix.toMode(Files.getPosixFilePermissions(probe, LinkOption.NOFOLLOW_LINKS));
+            umaskBits = ~got & 0777;
+        } catch (IOException | UnsupportedOperationException e) {
+            umaskBits = -1;
+        } finally {
+            try {
+                Files.deleteIfExists(probe);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
     private void restoreFile(Node n, Path dir, Path dest, String rel) {
         Path tmp = dir.resolve("." + n.name.substring(0, Math.min(n.name.length(), 40)) + "." + UUID.randomUUID() + ".vault-tmp");
+        boolean moved = false;
+        boolean modeSet = n.mode != null && umaskBits >= 0 && (n.mode & 0777 & umaskBits) == 0 && (n.mode & ~0777) == 0;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = modeSet
+                    ? FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                            PosixFilePermissions.asFileAttribute(Posix.fromMode(n.mode)))
+                    : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 if (n.content != null && n.content.size() > 1) {
                     writeChunksInParallel(n.content, ch);
                 } else if (n.content != null) {
@@ -326,7 +361,8 @@ public final class Restore {
             }
             // replaces a file or a symlink at dest (the link itself, never what it points to)
             Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            applyMeta(dest, n, false);
+            moved = true;
+            applyMeta(dest, n, modeSet ? MetaKind.TIMES_ONLY : MetaKind.FILE);
             files.incrementAndGet();
             if (o.progress != null) {
                 o.progress.files.incrementAndGet();
@@ -334,10 +370,12 @@ public final class Restore {
         } catch (IOException | RuntimeException e) {
             r.errors.add(rel + ": not restored: " + e.getMessage());
         } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort
+                }
             }
         }
     }
@@ -361,6 +399,7 @@ public final class Restore {
     /** A large file's chunks are fetched, verified and written at their offsets by several threads at once. */
     private void writeChunksInParallel(List<String> content, FileChannel ch) throws IOException {
         List<Future<?>> parts = new ArrayList<>();
+        List<java.util.concurrent.atomic.AtomicBoolean> slotFreed = new ArrayList<>();
         long pos = 0;
         try {
             for (String c : content) {
@@ -372,15 +411,21 @@ public final class Restore {
                 long at = pos;
                 pos += loc.entry().rawLength();
                 chunkSlots.acquire();
+                // the slot is given back exactly once: by the task, or below when the task is cancelled
+                // before it ran (else every cancelled task would keep its slot and later restores hang)
+                java.util.concurrent.atomic.AtomicBoolean freed = new java.util.concurrent.atomic.AtomicBoolean();
                 try {
                     parts.add(chunkPool.submit(() -> {
                         try {
                             writeAt(ch, repo.readBlob(BlobType.DATA, id), at);
                             return null;
                         } finally {
-                            chunkSlots.release();
+                            if (freed.compareAndSet(false, true)) {
+                                chunkSlots.release();
+                            }
                         }
                     }));
+                    slotFreed.add(freed);
                 } catch (RuntimeException e) {
                     chunkSlots.release();
                     throw e;
@@ -393,16 +438,9 @@ public final class Restore {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("restore interrupted");
         } catch (ExecutionException e) {
-            // Wait for the other parts instead of cancelling them: a cancelled task that never ran
-            // would never release its chunk slot, and every other file would then wait forever.
-            for (Future<?> f : parts) {
-                try {
-                    f.get();
-                } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
-                    // the first failure is the one reported
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i).cancel(false) && slotFreed.get(i).compareAndSet(false, true)) {
+                    chunkSlots.release();
                 }
             }
             Throwable c = e.getCause();
@@ -410,9 +448,21 @@ public final class Restore {
         }
     }
 
+    /** Which metadata {@link #applyMeta} sets. */
+    private enum MetaKind {
+        /** permissions (or the read-only flag) and times */
+        FILE,
+        /** times only: a symlink, or a file created with its final permissions */
+        TIMES_ONLY
+    }
+
     private void applyMeta(Path p, Node n, boolean symlink) {
+        applyMeta(p, n, symlink ? MetaKind.TIMES_ONLY : MetaKind.FILE);
+    }
+
+    private void applyMeta(Path p, Node n, MetaKind kind) {
         try {
-            if (!symlink) {
+            if (kind == MetaKind.FILE) {
                 if (n.mode != null && Posix.SUPPORTED) {
                     PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
                     if (v != null) {

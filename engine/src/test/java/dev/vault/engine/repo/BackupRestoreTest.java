@@ -98,6 +98,11 @@ class BackupRestoreTest {
     void encryptedBackupRestoresByteIdenticalFilesTimesAndSymlinks() throws IOException {
         Path src = sampleWorkspace();
         Files.setPosixFilePermissions(src.resolve("README.md"), PosixFilePermissions.fromString("rwxr-x---"));
+        // bits a usual umask (022) clears: restore must still set them (it creates files with their final
+        // mode only when the umask keeps every bit, else it sets them afterwards)
+        Path shared = src.resolve("shared.txt");
+        Files.writeString(shared, "group and others may write");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-rw-rw-"));
         Repository repo = init(new LocalStorage(tmp.resolve("repo")), true);
         Backup.Result b = backup(repo, src);
         assertTrue(b.unreadable.isEmpty());
@@ -106,6 +111,7 @@ class BackupRestoreTest {
         assertEquals(List.of(), r.errors);
         assertSameTree(src, tmp.resolve("out"));
         assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("out/README.md"))));
+        assertEquals("rw-rw-rw-", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("out/shared.txt"))));
         // the duplicated 5 MiB file is stored once
         long packBytes = 0;
         for (String p : repo.storage().list(FileType.DATA)) {

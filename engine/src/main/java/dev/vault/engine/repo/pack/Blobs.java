@@ -1,6 +1,9 @@
 package dev.vault.engine.repo.pack;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
 import dev.vault.engine.repo.crypto.Crypto;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -57,7 +60,7 @@ public final class Blobs {
         }
         byte[] out = new byte[(int) size];
         try {
-            long n = Zstd.decompressByteArray(out, 0, out.length, payload, 1, payload.length - 1);
+            long n = DCTX.get().decompressByteArray(out, 0, out.length, payload, 1, payload.length - 1);
             if (n != size) {
                 throw new CorruptDataException("compressed frame decoded to " + n + " bytes, expected " + size);
             }
@@ -66,6 +69,15 @@ public final class Blobs {
         }
         return out;
     }
+
+    /**
+     * Per-thread zstd contexts, reused across blobs: a fresh context per call (what the static Zstd
+     * methods do) cost here 0.46 s instead of 0.12 s to compress 13,000 source-sized blobs, and 0.26 s
+     * instead of 0.08 s to decompress them. Content size is written into every frame (decompress reads it).
+     */
+    private static final ThreadLocal<ZstdCompressCtx> CCTX = ThreadLocal.withInitial(
+            () -> new ZstdCompressCtx().setLevel(ZSTD_LEVEL).setContentSize(true).setChecksum(false));
+    private static final ThreadLocal<ZstdDecompressCtx> DCTX = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     /** Per-thread zstd output buffer, reused across blobs (avoids a chunk-sized allocation per blob). */
     private static final ThreadLocal<byte[][]> ZBUF = ThreadLocal.withInitial(() -> new byte[1][0]);
@@ -78,8 +90,13 @@ public final class Blobs {
             if (holder[0].length < bound) {
                 holder[0] = new byte[bound];
             }
-            long n = Zstd.compressByteArray(holder[0], 0, holder[0].length, plain, 0, plain.length, ZSTD_LEVEL);
-            if (!Zstd.isError(n) && n < plain.length - plain.length / 32) {
+            long n;
+            try {
+                n = CCTX.get().compressByteArray(holder[0], 0, holder[0].length, plain, 0, plain.length);
+            } catch (ZstdException e) {
+                n = Long.MAX_VALUE; // cannot compress it: store it raw
+            }
+            if (n < plain.length - plain.length / 32) {
                 return crypto.seal(1, holder[0], 0, (int) n, ad);
             }
         }

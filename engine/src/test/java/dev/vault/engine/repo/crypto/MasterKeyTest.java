@@ -3,6 +3,7 @@ package dev.vault.engine.repo.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -61,6 +62,40 @@ class MasterKeyTest {
         assertThrows(GeneralSecurityException.class, () -> key.open(Arrays.copyOf(sealed, 2 * full), ad));
         assertThrows(GeneralSecurityException.class, () -> key.open(sealed, "another blob".getBytes()));
         assertThrows(GeneralSecurityException.class, () -> MasterKey.generate().open(sealed, ad));
+    }
+
+    @Test
+    void keyReadFromItsBytesSkipsTinkAndStillWritesTinksFormat() throws GeneralSecurityException {
+        MasterKey back = MasterKey.fromBytes(key.toBytes());
+        assertTrue(back.readWithoutTink(), "a vault-made keyset is one raw AES-GCM key: read without Tink");
+        assertArrayEquals(key.toBytes(), back.toBytes());
+        byte[] body = random(MasterKey.SEGMENT + 10);
+        byte[] sealed = back.seal(0, body, 0, body.length, ad);
+        byte[] logical = new byte[body.length + 1];
+        System.arraycopy(body, 0, logical, 1, body.length);
+        assertArrayEquals(logical, key.open(sealed, ad));
+        // Tink itself, parsing the same keyset bytes, opens what the Tink-free key sealed
+        int full = MasterKey.SEGMENT + OVERHEAD;
+        assertArrayEquals(Arrays.copyOfRange(logical, 0, MasterKey.SEGMENT),
+                back.openSegmentWithTink(Arrays.copyOfRange(sealed, 0, full), ad, 0, false));
+        assertArrayEquals(Arrays.copyOfRange(logical, MasterKey.SEGMENT, logical.length),
+                back.openSegmentWithTink(Arrays.copyOfRange(sealed, full, sealed.length), ad, 1, true));
+    }
+
+    @Test
+    void keysetsOtherThanOneRawAesGcmKeyAreLeftToTink() {
+        byte[] material = key.toBytes();
+        int n = java.nio.ByteBuffer.wrap(material).getInt();
+        byte[] ks = Arrays.copyOfRange(material, 4, 4 + n);
+        assertTrue(MasterKey.rawAesGcmKey(ks) != null);
+        for (int i = 0; i < ks.length; i++) {
+            byte[] broken = Arrays.copyOf(ks, i); // a truncated keyset never throws here (Tink judges it)
+            MasterKey.rawAesGcmKey(broken);
+        }
+        byte[] twice = new byte[2 * ks.length];
+        System.arraycopy(ks, 0, twice, 0, ks.length);
+        System.arraycopy(ks, 0, twice, ks.length, ks.length);
+        assertEquals(null, MasterKey.rawAesGcmKey(twice), "two keys");
     }
 
     @Test
