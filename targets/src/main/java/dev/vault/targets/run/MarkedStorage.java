@@ -1,29 +1,26 @@
 package dev.vault.targets.run;
 
 import dev.vault.engine.repo.storage.Handle;
-import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.ForwardingStorage;
 import dev.vault.engine.repo.storage.Storage;
 import dev.vault.targets.Target;
 import dev.vault.targets.TargetMarker;
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A storage wrapper that refuses to write or delete unless the target's marker is still at the
  * repository root. When a drive is pulled mid-run, its mount point turns into an empty folder on the
  * computer's own disk; without this check the next write would quietly recreate the repository there.
  */
-public final class MarkedStorage implements Storage {
-    private final Storage inner;
+public final class MarkedStorage extends ForwardingStorage {
     private final Path root;
     private final Target target;
 
     public MarkedStorage(Storage inner, Path root, Target target) {
-        this.inner = inner;
+        super(inner);
         this.root = root;
         this.target = target;
     }
@@ -33,36 +30,6 @@ public final class MarkedStorage implements Storage {
             throw new java.nio.file.NoSuchFileException(root.resolve(TargetMarker.FILE_NAME).toString(), null,
                     "the marker of target '" + target.name() + "' is gone (drive removed?); nothing more is written");
         }
-    }
-
-    @Override
-    public String location() {
-        return inner.location();
-    }
-
-    @Override
-    public List<String> list(FileType type) throws IOException {
-        return inner.list(type);
-    }
-
-    @Override
-    public boolean exists(Handle h) throws IOException {
-        return inner.exists(h);
-    }
-
-    @Override
-    public long size(Handle h) throws IOException {
-        return inner.size(h);
-    }
-
-    @Override
-    public byte[] read(Handle h) throws IOException {
-        return inner.read(h);
-    }
-
-    @Override
-    public byte[] read(Handle h, long offset, int length) throws IOException {
-        return inner.read(h, offset, length);
     }
 
     @Override
@@ -107,23 +74,9 @@ public final class MarkedStorage implements Storage {
     }
 
     @Override
-    public Closeable holdLiveness(Handle h) throws IOException {
-        return inner.holdLiveness(h);
-    }
-
-    @Override
-    public Boolean isHeldByLiveProcess(Handle h) {
-        return inner.isHeldByLiveProcess(h);
-    }
-
-    @Override
     public int removeLeftoverTemporaryFiles() throws IOException {
         guard();
         return inner.removeLeftoverTemporaryFiles();
     }
 
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
 }

@@ -1,6 +1,5 @@
 package dev.vault.engine.repo.storage;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +16,11 @@ import java.util.UUID;
  * only a cache: a copy whose hash does not match its name is ignored and fetched again, and deleting
  * the cache folder changes nothing but speed.
  */
-public final class CachingStorage implements Storage {
-    private final Storage inner;
+public final class CachingStorage extends ForwardingStorage {
     private final Path dir;
 
     public CachingStorage(Storage inner, Path cacheDir) {
-        this.inner = inner;
+        super(inner);
         this.dir = cacheDir;
     }
 
@@ -44,11 +42,6 @@ public final class CachingStorage implements Storage {
     }
 
     @Override
-    public String location() {
-        return inner.location();
-    }
-
-    @Override
     public List<String> list(FileType type) throws IOException {
         List<String> names = inner.list(type);
         if (type == FileType.INDEX || type == FileType.SNAPSHOT) {
@@ -67,16 +60,6 @@ public final class CachingStorage implements Storage {
             }
         }
         return names;
-    }
-
-    @Override
-    public boolean exists(Handle h) throws IOException {
-        return inner.exists(h);
-    }
-
-    @Override
-    public long size(Handle h) throws IOException {
-        return inner.size(h);
     }
 
     @Override
@@ -115,11 +98,6 @@ public final class CachingStorage implements Storage {
     }
 
     @Override
-    public byte[] read(Handle h, long offset, int length) throws IOException {
-        return inner.read(h, offset, length);
-    }
-
-    @Override
     public void write(Handle h, byte[] data) throws IOException {
         inner.write(h, data);
         if (cacheable(h) && matchesName(h, data)) {
@@ -135,23 +113,4 @@ public final class CachingStorage implements Storage {
         }
     }
 
-    @Override
-    public Closeable holdLiveness(Handle h) throws IOException {
-        return inner.holdLiveness(h);
-    }
-
-    @Override
-    public Boolean isHeldByLiveProcess(Handle h) {
-        return inner.isHeldByLiveProcess(h);
-    }
-
-    @Override
-    public int removeLeftoverTemporaryFiles() throws IOException {
-        return inner.removeLeftoverTemporaryFiles();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
 }

@@ -1,6 +1,5 @@
 package dev.vault.engine.repo.storage;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code new FaultyStorage(s).failWrite(3).corruptReads(FileType.DATA)}. Write numbers count every
  * write through this wrapper, starting at 1.
  */
-public final class FaultyStorage implements Storage {
-    private final Storage inner;
+public final class FaultyStorage extends ForwardingStorage {
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicLong bytesWritten = new AtomicLong();
     private volatile int failWrite = -1;
@@ -24,7 +22,7 @@ public final class FaultyStorage implements Storage {
     private volatile FileType failListType;
 
     public FaultyStorage(Storage inner) {
-        this.inner = inner;
+        super(inner);
     }
 
     /** The n-th write (1-based) fails with an IOException and stores nothing. */
@@ -90,27 +88,12 @@ public final class FaultyStorage implements Storage {
     }
 
     @Override
-    public String location() {
-        return inner.location();
-    }
-
-    @Override
     public List<String> list(FileType type) throws IOException {
         pause();
         if (type == failListType) {
             throw new IOException("injected fault: cannot list " + type.folder());
         }
         return inner.list(type);
-    }
-
-    @Override
-    public boolean exists(Handle h) throws IOException {
-        return inner.exists(h);
-    }
-
-    @Override
-    public long size(Handle h) throws IOException {
-        return inner.size(h);
     }
 
     private byte[] maybeCorrupt(Handle h, byte[] data) {
@@ -158,23 +141,4 @@ public final class FaultyStorage implements Storage {
         inner.delete(h);
     }
 
-    @Override
-    public Closeable holdLiveness(Handle h) throws IOException {
-        return inner.holdLiveness(h);
-    }
-
-    @Override
-    public Boolean isHeldByLiveProcess(Handle h) {
-        return inner.isHeldByLiveProcess(h);
-    }
-
-    @Override
-    public int removeLeftoverTemporaryFiles() throws IOException {
-        return inner.removeLeftoverTemporaryFiles();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
 }

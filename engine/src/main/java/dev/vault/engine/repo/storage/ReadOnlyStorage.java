@@ -1,47 +1,15 @@
 package dev.vault.engine.repo.storage;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * Wraps a storage so that any write or delete fails, except of lock files (a reader still announces
  * itself so that prune waits): what read-only commands (snapshots, ls, restore, check) get.
  */
-public final class ReadOnlyStorage implements Storage {
-    private final Storage inner;
+public final class ReadOnlyStorage extends ForwardingStorage {
 
     public ReadOnlyStorage(Storage inner) {
-        this.inner = inner;
-    }
-
-    @Override
-    public String location() {
-        return inner.location();
-    }
-
-    @Override
-    public List<String> list(FileType type) throws IOException {
-        return inner.list(type);
-    }
-
-    @Override
-    public boolean exists(Handle h) throws IOException {
-        return inner.exists(h);
-    }
-
-    @Override
-    public long size(Handle h) throws IOException {
-        return inner.size(h);
-    }
-
-    @Override
-    public byte[] read(Handle h) throws IOException {
-        return inner.read(h);
-    }
-
-    @Override
-    public byte[] read(Handle h, long offset, int length) throws IOException {
-        return inner.read(h, offset, length);
+        super(inner);
     }
 
     @Override
@@ -62,18 +30,9 @@ public final class ReadOnlyStorage implements Storage {
         throw new IOException("repository " + inner.location() + " is open read-only; cannot delete " + h);
     }
 
+    /** Never: temporary files may belong to a writer in another process. */
     @Override
-    public java.io.Closeable holdLiveness(Handle h) throws IOException {
-        return inner.holdLiveness(h);
-    }
-
-    @Override
-    public Boolean isHeldByLiveProcess(Handle h) {
-        return inner.isHeldByLiveProcess(h);
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
+    public int removeLeftoverTemporaryFiles() {
+        return 0;
     }
 }
