@@ -105,6 +105,16 @@ public final class CachingStorage extends ForwardingStorage {
         }
     }
 
+    /**
+     * Packs stream straight into the inner storage (LocalStorage writes them to a temporary file), not
+     * through the interface's in-memory default: a backup must not hold a whole pack on the heap. Packs
+     * are never cached, so nothing is lost by bypassing {@link #write}.
+     */
+    @Override
+    public PendingFile create() throws IOException {
+        return inner.create();
+    }
+
     @Override
     public void delete(Handle h) throws IOException {
         inner.delete(h);

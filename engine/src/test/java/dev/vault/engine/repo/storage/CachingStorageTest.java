@@ -1,6 +1,7 @@
 package dev.vault.engine.repo.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vault.engine.repo.crypto.Hashes;
@@ -26,5 +27,24 @@ class CachingStorageTest extends StorageConformanceTest {
         Files.write(cached, data(1000, 2));
         assertArrayEquals(d, s.read(h));
         assertArrayEquals(d, Files.readAllBytes(cached));
+    }
+
+    /** Packs must not pile up on the heap: a pending file goes to the local repository's tmp folder at once. */
+    @Test
+    void pendingPacksStreamToTheInnerStorage() throws IOException {
+        Path repoDir = tmp.resolve("repo");
+        Storage caching = new CachingStorage(new LocalStorage(repoDir), tmp.resolve("cache2"));
+        byte[] d = data(100_000, 3);
+        try (Storage.PendingFile f = caching.create()) {
+            f.write(d, 0, d.length);
+            long onDisk;
+            try (var files = Files.list(repoDir.resolve("tmp"))) {
+                onDisk = files.mapToLong(p -> p.toFile().length()).sum();
+            }
+            assertEquals(d.length, onDisk, "the pack's bytes are already in the repository's tmp folder");
+            Handle h = new Handle(FileType.DATA, Hashes.sha256Hex(d));
+            f.commit(h);
+            assertArrayEquals(d, caching.read(h));
+        }
     }
 }
