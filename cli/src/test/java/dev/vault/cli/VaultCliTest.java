@@ -56,4 +56,22 @@ class VaultCliTest {
         CliRunner.Result r = new CliRunner(tmp).run();
         assertEquals(2, r.exitCode, r.toString());
     }
+
+    @Test
+    void helpListsEveryCommandEvenThoughARunBuildsOnlyItsOwn() {
+        CliRunner.Result r = new CliRunner(tmp).run("--help");
+        for (Class<?> c : VaultCli.SUBCOMMANDS) {
+            String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+            assertTrue(r.out.contains("  " + name + " "), name + " missing from: " + r.out);
+        }
+        picocli.CommandLine one = VaultCli.commandLine(new String[] {"snapshots", "--json"}, System.out, System.err, java.util.Map.of());
+        assertEquals(java.util.Set.of("snapshots"), one.getSubcommands().keySet());
+    }
+
+    @Test
+    void aWorkerRunningOutOfHeapGetsTheOutOfMemoryLine() {
+        String line = VaultCli.describe(new java.io.IOException(new OutOfMemoryError("Java heap space")));
+        assertTrue(line.startsWith("out of memory"), line);
+        assertTrue(line.contains("VAULT_JAVA_OPTS=-Xmx1g"), line);
+    }
 }
