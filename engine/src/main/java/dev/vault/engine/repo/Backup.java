@@ -12,9 +12,9 @@ import dev.vault.engine.repo.snapshot.Tree;
 import dev.vault.engine.repo.storage.FileType;
 import dev.vault.engine.repo.storage.Handle;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -30,9 +30,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,57 +81,129 @@ public final class Backup {
         }
     }
 
+    /**
+     * A backup whose sources are checked and whose source folders are already being listed (see
+     * {@link SourceScan}) while the caller opens the repository: listing overlaps deriving the key.
+     * Close it when done (or when the repository cannot be opened) to stop the listing.
+     */
+    public static final class Prepared implements AutoCloseable {
+        private final Options o;
+        private final List<Path> sources;
+        private final List<PathMatcher> excludes = new ArrayList<>();
+        private final Set<Path> skip = new HashSet<>();
+        private final SourceScan scan;
+        /** One source folder: the snapshot's root is that folder; else each source is a top-level entry. */
+        private final boolean single;
+        /** The top-level names of the sources when not {@link #single} (a repeated name gets "-2"...). */
+        private final List<String> names = new ArrayList<>();
+
+        private Prepared(Options o) throws IOException {
+            this.o = o;
+            for (String pattern : o.excludes) {
+                try {
+                    excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+                } catch (IllegalArgumentException e) {
+                    throw new VaultException(ExitCodes.USAGE, "exclude pattern '" + pattern + "' is not a valid glob ("
+                            + e.getMessage().lines().findFirst().orElse("") + "); fix it, e.g. '*.tmp' or 'build/**'.");
+                }
+            }
+            for (Path p : o.skip) {
+                skip.add(p.toAbsolutePath().normalize());
+            }
+            if (o.sources.isEmpty()) {
+                throw new VaultException(ExitCodes.USAGE, "nothing to back up: name a folder or file.");
+            }
+            sources = new ArrayList<>();
+            for (Path s : o.sources) {
+                Path p = s.toAbsolutePath().normalize();
+                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new VaultException(ExitCodes.FAILURE, "backup source " + p + " does not exist; check the path.");
+                }
+                if (Files.isSymbolicLink(p) && Files.isDirectory(p)) {
+                    p = p.toRealPath(); // a source named through a symlink means the folder it points to
+                }
+                sources.add(p);
+            }
+            single = sources.size() == 1 && Files.isDirectory(sources.get(0), LinkOption.NOFOLLOW_LINKS);
+            Set<String> used = new HashSet<>();
+            for (Path s : sources) {
+                String name = s.getFileName() == null ? "root" : s.getFileName().toString();
+                String unique = name;
+                for (int i = 2; !used.add(unique); i++) {
+                    unique = name + "-" + i;
+                }
+                names.add(unique);
+            }
+            List<Map.Entry<Path, String>> roots = new ArrayList<>();
+            for (int i = 0; i < sources.size(); i++) {
+                if (Files.isDirectory(sources.get(i), LinkOption.NOFOLLOW_LINKS)) {
+                    roots.add(Map.entry(sources.get(i), single ? "" : names.get(i)));
+                }
+            }
+            scan = SourceScan.start(roots, this::excluded);
+        }
+
+        /** Takes the snapshot into {@code repo}. */
+        public Result run(Repository repo) throws IOException {
+            try (RepoLock lock = RepoLock.acquire(repo.storage(), false, "backup")) {
+                return new Backup(repo, this).run();
+            }
+        }
+
+        boolean excluded(Path p, String rel) {
+            if (skip.contains(p)) {
+                return true;
+            }
+            if (excludes.isEmpty()) {
+                return false;
+            }
+            Path relPath = Path.of(rel);
+            Path name = p.getFileName();
+            for (PathMatcher m : excludes) {
+                if (m.matches(relPath) || (name != null && m.matches(name))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() {
+            scan.close();
+        }
+    }
+
     private final Repository repo;
     private final Options o;
+    private final Prepared prep;
     private final FastCdc chunker;
-    private final byte[] buf;
-    private final List<PathMatcher> excludes = new ArrayList<>();
-    private final Set<Path> skip = new HashSet<>();
+    private byte[] buf; // allocated on the first file read: a backup where nothing changed needs none
     private final Snapshot.Summary sum = new Snapshot.Summary();
     private final List<String> unreadable = new ArrayList<>();
     private MasterIndex index;
     private BlobUploader up;
 
-    private Backup(Repository repo, Options o) {
+    private Backup(Repository repo, Prepared prep) {
         this.repo = repo;
-        this.o = o;
+        this.o = prep.o;
+        this.prep = prep;
         this.chunker = repo.chunker();
-        this.buf = new byte[Math.max(2 * chunker.maxSize(), 16 * 1024 * 1024)];
-        for (String pattern : o.excludes) {
-            try {
-                excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
-            } catch (IllegalArgumentException e) {
-                throw new VaultException(ExitCodes.USAGE, "exclude pattern '" + pattern + "' is not a valid glob ("
-                        + e.getMessage().lines().findFirst().orElse("") + "); fix it, e.g. '*.tmp' or 'build/**'.");
-            }
-        }
-        for (Path p : o.skip) {
-            skip.add(p.toAbsolutePath().normalize());
-        }
+    }
+
+    /** Checks the sources and starts listing them; see {@link Prepared}. */
+    public static Prepared prepare(Options o) throws IOException {
+        return new Prepared(o);
     }
 
     public static Result run(Repository repo, Options o) throws IOException {
-        try (RepoLock lock = RepoLock.acquire(repo.storage(), false, "backup")) {
-            return new Backup(repo, o).run();
+        try (Prepared p = prepare(o)) {
+            return p.run(repo);
         }
     }
 
     private Result run() throws IOException {
         long t0 = System.nanoTime();
-        if (o.sources.isEmpty()) {
-            throw new VaultException(ExitCodes.USAGE, "nothing to back up: name a folder or file.");
-        }
-        List<Path> sources = new ArrayList<>();
-        for (Path s : o.sources) {
-            Path p = s.toAbsolutePath().normalize();
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new VaultException(ExitCodes.FAILURE, "backup source " + p + " does not exist; check the path.");
-            }
-            if (Files.isSymbolicLink(p) && Files.isDirectory(p)) {
-                p = p.toRealPath(); // a source named through a symlink means the folder it points to
-            }
-            sources.add(p);
-        }
+        List<Path> sources = prep.sources;
         index = repo.index();
         Snapshot parent = o.useParent ? findParent(sources) : null;
         if (parent == null && repo.crypto().encrypted()) {
@@ -151,25 +223,21 @@ public final class Backup {
         String rootId;
         try {
             Tree root;
-            if (sources.size() == 1 && Files.isDirectory(sources.get(0), LinkOption.NOFOLLOW_LINKS)) {
+            if (prep.single) {
                 root = dirTree(sources.get(0), "", parentRoot);
             } else {
                 root = new Tree();
-                Set<String> used = new HashSet<>();
-                for (Path s : sources) {
-                    String name = s.getFileName() == null ? "root" : s.getFileName().toString();
-                    String unique = name;
-                    for (int i = 2; !used.add(unique); i++) {
-                        unique = name + "-" + i;
-                    }
+                for (int i = 0; i < sources.size(); i++) {
+                    Path s = sources.get(i);
+                    String unique = prep.names.get(i);
                     Node prev = parentRoot == null ? null : parentRoot.find(unique);
-                    Node n = node(s, unique, unique, prev);
+                    Node n = node(s, unique, unique, prev, null, null);
                     if (n != null) {
                         root.nodes.add(n);
                     }
                 }
             }
-            rootId = saveTree(root);
+            rootId = saveTree(root, parentRoot, parent == null ? null : parent.tree);
             up.finish();
         } finally {
             up.close();
@@ -216,40 +284,25 @@ public final class Backup {
         return best;
     }
 
-    private boolean excluded(Path p, String rel) {
-        if (skip.contains(p)) {
-            return true;
-        }
-        if (excludes.isEmpty()) {
-            return false;
-        }
-        Path relPath = Path.of(rel);
-        Path name = p.getFileName();
-        for (PathMatcher m : excludes) {
-            if (m.matches(relPath) || (name != null && m.matches(name))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private Tree dirTree(Path dir, String rel, Tree parent) throws IOException {
-        List<Path> children = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path c : ds) {
-                children.add(c);
-            }
+        SourceScan.Listing listing;
+        try {
+            listing = prep.scan.take(dir);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
         }
-        children.sort(Comparator.comparing(c -> c.getFileName().toString()));
+        if (listing == null) {
+            listing = SourceScan.list(dir, rel, prep::excluded);
+        }
+        if (listing.error() != null) {
+            throw listing.error();
+        }
         Tree t = new Tree();
-        for (Path c : children) {
-            String name = c.getFileName().toString();
-            String childRel = rel.isEmpty() ? name : rel + "/" + name;
-            if (excluded(c, childRel)) {
-                continue;
-            }
-            Node prev = parent == null ? null : parent.find(name);
-            Node n = node(c, name, childRel, prev);
+        for (SourceScan.Entry e : listing.entries()) {
+            String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
+            Node prev = parent == null ? null : parent.find(e.name());
+            Node n = node(e.path(), e.name(), childRel, prev, e.attrs(), e.error());
             if (n != null) {
                 t.nodes.add(n);
             }
@@ -257,25 +310,29 @@ public final class Backup {
         return t;
     }
 
-    private Node node(Path p, String name, String rel, Node prev) throws IOException {
-        BasicFileAttributes a;
+    /** {@code attrs} or {@code error} come from the folder's listing; both null: read them here. */
+    private Node node(Path p, String name, String rel, Node prev, BasicFileAttributes attrs, IOException error)
+            throws IOException {
+        BasicFileAttributes a = attrs;
         Node n = new Node();
         n.name = name;
         try {
-            if (Posix.SUPPORTED) {
-                PosixFileAttributes pa = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                n.mode = Posix.toMode(pa.permissions());
-                a = pa;
-            } else {
-                DosFileAttributes da = Files.readAttributes(p, DosFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                n.readOnly = da.isReadOnly() ? Boolean.TRUE : null;
-                a = da;
+            if (error != null) {
+                throw error;
+            }
+            if (a == null) {
+                a = SourceScan.attributes(p);
             }
         } catch (NoSuchFileException e) {
             return null; // vanished since the listing: not an error
         } catch (IOException e) {
             unreadable.add(rel + ": " + reason(e));
             return null;
+        }
+        if (a instanceof PosixFileAttributes pa) {
+            n.mode = Posix.toMode(pa.permissions());
+        } else if (a instanceof DosFileAttributes da) {
+            n.readOnly = da.isReadOnly() ? Boolean.TRUE : null;
         }
         n.mtime = TimeUnit.SECONDS.toNanos(a.lastModifiedTime().toInstant().getEpochSecond())
                 + a.lastModifiedTime().toInstant().getNano();
@@ -300,7 +357,7 @@ public final class Backup {
                 }
             }
             try {
-                n.subtree = saveTree(dirTree(p, rel, parentSub));
+                n.subtree = saveTree(dirTree(p, rel, parentSub), parentSub, prev == null ? null : prev.subtree);
             } catch (NoSuchFileException e) {
                 return null;
             } catch (IOException e) {
@@ -371,6 +428,9 @@ public final class Backup {
         }
         List<String> ids = new ArrayList<>();
         int max = chunker.maxSize();
+        if (buf == null) {
+            buf = new byte[Math.max(2 * max, 16 * 1024 * 1024)];
+        }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             int start = 0;
             int end = 0;
@@ -409,6 +469,20 @@ public final class Backup {
             }
         }
         return ids;
+    }
+
+    /** Saves a folder's tree; an unchanged folder keeps its parent's tree id without serializing it again. */
+    private String saveTree(Tree t, Tree parent, String parentId) throws IOException {
+        if (parentId != null && t.sameAs(parent)) {
+            try {
+                if (index.has(BlobId.parse(parentId))) {
+                    return parentId;
+                }
+            } catch (IllegalArgumentException e) {
+                // a malformed id in a damaged parent: store the tree afresh
+            }
+        }
+        return saveTree(t);
     }
 
     private String saveTree(Tree t) throws IOException {

@@ -146,6 +146,26 @@ class BackupRestoreTest {
         assertTrue(third.snapshot.summary.bytesAdded < 100_000, "added " + third.snapshot.summary.bytesAdded);
     }
 
+    /** Unchanged folders keep their parent's tree ids; any change deep down must still reach the root. */
+    @Test
+    void aTimestampChangeDeepInsideChangesEveryTreeAboveIt() throws IOException {
+        Path src = sampleWorkspace();
+        write(src.resolve("a/b/c/deep.txt"), "deep".getBytes());
+        Repository repo = init(new InMemoryStorage(), true);
+        Backup.Result first = backup(repo, src);
+        Files.setLastModifiedTime(src.resolve("a/b/c/deep.txt"), FileTime.fromMillis(1_500_000_000_000L));
+        Backup.Result second = backup(repo, src);
+        assertEquals(0, second.snapshot.summary.filesChanged + second.snapshot.summary.filesNew - 1);
+        assertFalse(first.snapshot.tree.equals(second.snapshot.tree), "the root tree must change");
+        Restore.Result r = restore(repo, second.snapshot.id, tmp.resolve("out"));
+        assertEquals(List.of(), r.errors);
+        assertSameTree(src, tmp.resolve("out"));
+        assertEquals(1_500_000_000_000L, Files.getLastModifiedTime(tmp.resolve("out/a/b/c/deep.txt")).toMillis());
+        // the first snapshot still restores the old time
+        restore(repo, first.snapshot.id, tmp.resolve("old"));
+        assertFalse(Files.getLastModifiedTime(tmp.resolve("old/a/b/c/deep.txt")).toMillis() == 1_500_000_000_000L);
+    }
+
     @Test
     void wrongPasswordIsRefusedWithItsExitCode() throws IOException {
         InMemoryStorage s = new InMemoryStorage();

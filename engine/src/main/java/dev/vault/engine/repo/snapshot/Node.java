@@ -21,6 +21,14 @@ public final class Node {
     public String subtree;
     public String target;
 
+    /** True when every stored field is equal, so both serialize to the same bytes. */
+    public boolean sameAs(Node o) {
+        return o != null && mtime == o.mtime && size == o.size && java.util.Objects.equals(name, o.name)
+                && java.util.Objects.equals(type, o.type) && java.util.Objects.equals(mode, o.mode)
+                && java.util.Objects.equals(readOnly, o.readOnly) && java.util.Objects.equals(content, o.content)
+                && java.util.Objects.equals(subtree, o.subtree) && java.util.Objects.equals(target, o.target);
+    }
+
     public boolean isFile() {
         return FILE.equals(type);
     }

@@ -10,6 +10,19 @@ public final class Tree {
     private transient volatile java.util.Map<String, Node> byName;
     private transient volatile int indexedCount = -1;
 
+    /** True when both hold the same nodes in the same order, so both serialize to the same bytes. */
+    public boolean sameAs(Tree o) {
+        if (o == null || o.nodes.size() != nodes.size()) {
+            return false;
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!nodes.get(i).sameAs(o.nodes.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The node with this name (the first, if a damaged tree has several), or null. */
     public Node find(String name) {
         java.util.Map<String, Node> m = byName;
