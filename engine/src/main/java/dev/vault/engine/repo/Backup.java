@@ -34,6 +34,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -386,7 +388,7 @@ public final class Backup {
         }
         try {
             long before = sum.bytesRead;
-            n.content = readFile(p, rel);
+            n.content = readFile(p, rel, n.size);
             n.size = sum.bytesRead - before; // what was stored, even if the file grew or shrank meanwhile
         } catch (NoSuchFileException e) {
             return null;
@@ -422,7 +424,7 @@ public final class Backup {
         return true;
     }
 
-    private List<String> readFile(Path p, String rel) throws IOException {
+    private List<String> readFile(Path p, String rel, long size) throws IOException {
         if (o.progress != null) {
             o.progress.current = rel;
         }
@@ -431,6 +433,10 @@ public final class Backup {
         if (buf == null) {
             buf = new byte[Math.max(2 * max, 16 * 1024 * 1024)];
         }
+        // A file of several chunks is hashed by the workers while this thread reads and chunks on;
+        // a small file (one chunk) is hashed here, so that no thread waits for another per file.
+        boolean hashOnWorkers = size >= 2L * chunker.minSize();
+        List<CompletableFuture<BlobId>> hashed = hashOnWorkers ? new ArrayList<>() : null;
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             int start = 0;
             int end = 0;
@@ -456,10 +462,14 @@ public final class Backup {
                 if (len <= 0) {
                     break;
                 }
-                BlobId id = new BlobId(repo.crypto().id(buf, start, len));
-                ids.add(id.hex());
-                if (up.isNew(id)) {
-                    up.save(BlobType.DATA, id, Arrays.copyOfRange(buf, start, start + len));
+                if (hashOnWorkers) {
+                    hashed.add(up.hashAndSave(Arrays.copyOfRange(buf, start, start + len)));
+                } else {
+                    BlobId id = new BlobId(repo.crypto().id(buf, start, len));
+                    ids.add(id.hex());
+                    if (up.isNew(id)) {
+                        up.save(BlobType.DATA, id, Arrays.copyOfRange(buf, start, start + len));
+                    }
                 }
                 sum.bytesRead += len;
                 if (o.progress != null) {
@@ -468,7 +478,30 @@ public final class Backup {
                 start += len;
             }
         }
+        if (hashOnWorkers) {
+            for (CompletableFuture<BlobId> f : hashed) {
+                ids.add(await(f).hex());
+            }
+        }
         return ids;
+    }
+
+    private static BlobId await(CompletableFuture<BlobId> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(c);
+        }
     }
 
     /** Saves a folder's tree; an unchanged folder keeps its parent's tree id without serializing it again. */

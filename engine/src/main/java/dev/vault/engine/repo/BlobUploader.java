@@ -13,6 +13,7 @@ import java.io.InterruptedIOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,6 +70,47 @@ final class BlobUploader implements AutoCloseable {
     /** True when the blob is neither in the repository nor already on its way. */
     boolean isNew(BlobId id) {
         return !index.has(id) && !pending.contains(id);
+    }
+
+    /**
+     * Hashes a data chunk on a worker (so the caller can go on chunking), then stores it unless the
+     * repository has it already; blocks while too much data is in flight. The future completes with
+     * the chunk's id as soon as it is known, before the chunk is compressed and packed.
+     */
+    CompletableFuture<BlobId> hashAndSave(byte[] plain) throws IOException {
+        check();
+        int kib = Math.min(budgetTotalKiB, plain.length / 1024 + 1);
+        try {
+            tasks.acquire();
+            budgetKiB.acquire(kib);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+        CompletableFuture<BlobId> result = new CompletableFuture<>();
+        try {
+            workers.execute(() -> {
+                try {
+                    BlobId id = new BlobId(repo.crypto().id(plain, 0, plain.length));
+                    boolean store = !index.has(id) && pending.add(id);
+                    result.complete(id);
+                    if (store && failure.get() == null) {
+                        add(BlobType.DATA, id, Blobs.encode(repo.crypto(), BlobType.DATA, id, plain), plain.length);
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    result.completeExceptionally(t);
+                } finally {
+                    budgetKiB.release(kib);
+                    tasks.release();
+                }
+            });
+        } catch (RuntimeException e) { // rejected: the uploader is closing
+            budgetKiB.release(kib);
+            tasks.release();
+            throw e;
+        }
+        return result;
     }
 
     /** Queues a blob unless the repository already has it; blocks while too much data is in flight. */

@@ -37,6 +37,10 @@ public final class FastCdc {
         return n <= 0 ? 0 : -1L << (64 - n);
     }
 
+    public int minSize() {
+        return min;
+    }
+
     public int maxSize() {
         return max;
     }
