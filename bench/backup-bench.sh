@@ -5,11 +5,13 @@
 #
 # Knobs (environment): RUNS (runs per tool, default 3; medians are reported), SCALE (dataset
 # scale, default 1), SEED (default 1), TOOLS (default "vault restic borg"), VAULT_JAR (default:
-# build this checkout via ./vault --version), VAULT_JAVA_OPTS, KEEP=1 (keep the scratch folder), TMPDIR.
+# build this checkout via ./vault --version), VAULT_JAVA_OPTS, KEEP=1 (keep the scratch folder), TMPDIR,
+# LAUNCHER (default 1: run vault through ./vault with the JVM options users get; 0: plain java -jar).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-3}
+LAUNCHER=${LAUNCHER:-1}
 SCALE=${SCALE:-1}
 SEED=${SEED:-1}
 TOOLS=${TOOLS:-vault restic borg}
@@ -196,7 +198,7 @@ rss_all() { # peak RSS over every step and run of a tool, MiB
 {
     echo "== vault backup benchmark (issue 3) =="
     machine_info
-    is_active vault && echo "vault jar: $VAULT_JAR"
+    is_active vault && echo "vault jar: $VAULT_JAR ($([ "$LAUNCHER" = 1 ] && echo "run by the ./vault launcher" || echo "run as: java -XX:+UseSerialGC -Xmx200m -jar"))"
     is_active restic && echo "restic: $(restic version | head -n 1) (repository version 2, compression auto)"
     is_active borg && echo "borg: $(borg --version) (repokey-blake2, zstd,3)"
     [ ${#SKIPPED[@]} -eq 0 ] || echo "skipped: ${SKIPPED[*]}"

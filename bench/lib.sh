@@ -34,9 +34,19 @@ find_vault_jar() {
 # Runs vault exactly like the launcher does (java -XX:+UseSerialGC -jar). user.home points into the
 # scratch folder so JGit never reads or writes the real ~/.gitconfig. Call after isolate_home and
 # find_vault_jar. VAULT_SH is the same command quoted for a shell (hyperfine).
+# LAUNCHER=1 runs vault through the ./vault launcher instead (VAULT_JAR passed on), with exactly the
+# JVM options a user gets per command (start-up archive, JIT settings); its archive is made here,
+# untimed.
 setup_vault_cmd() {
-    # shellcheck disable=SC2206
-    VAULT_ARGV=(java -XX:+UseSerialGC -Xmx200m "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -jar "$VAULT_JAR")
+    if [ "${LAUNCHER:-0}" = 1 ]; then
+        export VAULT_JAR
+        export VAULT_JAVA_OPTS="-Duser.home=$BENCH_HOME ${VAULT_JAVA_OPTS:-}"
+        VAULT_ARGV=("$BENCH_ROOT/vault")
+        "$BENCH_ROOT/vault" --version >/dev/null || die "the launcher cannot run $VAULT_JAR"
+    else
+        # shellcheck disable=SC2206
+        VAULT_ARGV=(java -XX:+UseSerialGC -Xmx200m "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -jar "$VAULT_JAR")
+    fi
     VAULT_SH=$(printf '%q ' "${VAULT_ARGV[@]}")
 }
 vault() {
