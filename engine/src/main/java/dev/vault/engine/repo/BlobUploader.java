@@ -79,14 +79,7 @@ final class BlobUploader implements AutoCloseable {
      */
     CompletableFuture<BlobId> hashAndSave(byte[] plain) throws IOException {
         check();
-        int kib = Math.min(budgetTotalKiB, plain.length / 1024 + 1);
-        try {
-            tasks.acquire();
-            budgetKiB.acquire(kib);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("backup interrupted");
-        }
+        int kib = reserve(plain.length);
         CompletableFuture<BlobId> result = new CompletableFuture<>();
         try {
             workers.execute(() -> {
@@ -113,20 +106,32 @@ final class BlobUploader implements AutoCloseable {
         return result;
     }
 
+    /** Takes a task slot and the blob's share of the in-flight budget (KiB, returned), waiting for both. */
+    private int reserve(int length) throws IOException {
+        int kib = Math.min(budgetTotalKiB, length / 1024 + 1);
+        try {
+            tasks.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+        try {
+            budgetKiB.acquire(kib);
+        } catch (InterruptedException e) {
+            tasks.release();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+        return kib;
+    }
+
     /** Queues a blob unless the repository already has it; blocks while too much data is in flight. */
     void save(BlobType type, BlobId id, byte[] plain) throws IOException {
         check();
         if (index.has(id) || !pending.add(id)) {
             return;
         }
-        int kib = Math.min(budgetTotalKiB, plain.length / 1024 + 1);
-        try {
-            tasks.acquire();
-            budgetKiB.acquire(kib);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("backup interrupted");
-        }
+        int kib = reserve(plain.length);
         workers.execute(() -> {
             try {
                 if (failure.get() == null) {
