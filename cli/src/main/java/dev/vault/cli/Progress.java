@@ -42,27 +42,13 @@ final class Progress implements AutoCloseable {
                 }
                 Figures x = f.get();
                 double secs = (System.nanoTime() - t0) / 1e9;
-                double rate = secs > 0 ? x.bytes() / secs : 0;
-                double eta = x.totalsKnown() && rate > 0 ? Math.max(0, (x.bytesTotal() - x.bytes()) / rate) : -1;
                 if (json) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("type", "progress");
-                    m.put("files", x.files());
-                    m.put("filesTotal", x.filesTotal());
-                    m.put("bytes", x.bytes());
-                    m.put("bytesTotal", x.bytesTotal());
-                    m.put("bytesPerSecond", (long) rate);
-                    m.put("etaSeconds", eta < 0 ? null : (long) eta);
-                    m.put("seconds", secs);
                     synchronized (out) {
-                        out.println(Json.GSON.toJson(m));
+                        out.println(Json.GSON.toJson(jsonLine(x, secs)));
                         out.flush();
                     }
                 } else {
-                    String line = String.format(Locale.ROOT, "%s %d/%d files, %s/%s, %s/s, ETA %s", verb, x.files(),
-                            x.filesTotal(), Human.bytes(x.bytes()), Human.bytes(x.bytesTotal()), Human.bytes((long) rate),
-                            eta < 0 ? "?" : Human.seconds(eta));
-                    err.print("\r" + (line.length() > 100 ? line.substring(0, 100) : line) + "\u001b[K");
+                    err.print("\r" + terminalLine(verb, x, secs) + "\u001b[K");
                     err.flush();
                     printed = true;
                 }
@@ -76,6 +62,40 @@ final class Progress implements AutoCloseable {
         self[0] = new Progress(t);
         t.start();
         return self[0];
+    }
+
+    private static double rate(Figures x, double secs) {
+        return secs > 0 ? x.bytes() / secs : 0;
+    }
+
+    /** Seconds left at the rate so far, or -1 while the totals are still being counted. */
+    private static double eta(Figures x, double secs) {
+        double rate = rate(x, secs);
+        return x.totalsKnown() && rate > 0 ? Math.max(0, (x.bytesTotal() - x.bytes()) / rate) : -1;
+    }
+
+    /** The self-overwriting terminal line (at most 100 characters). */
+    static String terminalLine(String verb, Figures x, double secs) {
+        double eta = eta(x, secs);
+        String line = String.format(Locale.ROOT, "%s %d/%d files, %s/%s, %s/s, ETA %s", verb, x.files(),
+                x.filesTotal(), Human.bytes(x.bytes()), Human.bytes(x.bytesTotal()), Human.bytes((long) rate(x, secs)),
+                eta < 0 ? "?" : Human.seconds(eta));
+        return line.length() > 100 ? line.substring(0, 100) : line;
+    }
+
+    /** One --json progress line. */
+    static Map<String, Object> jsonLine(Figures x, double secs) {
+        double eta = eta(x, secs);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "progress");
+        m.put("files", x.files());
+        m.put("filesTotal", x.filesTotal());
+        m.put("bytes", x.bytes());
+        m.put("bytesTotal", x.bytesTotal());
+        m.put("bytesPerSecond", (long) rate(x, secs));
+        m.put("etaSeconds", eta < 0 ? null : (long) eta);
+        m.put("seconds", secs);
+        return m;
     }
 
     @Override
