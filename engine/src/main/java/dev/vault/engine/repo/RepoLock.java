@@ -22,8 +22,9 @@ import java.util.Optional;
  * Shared locks (backup, check, restore) coexist; an exclusive lock (forget, prune) excludes all.
  * Liveness: on storages with OS file locks the holder keeps one on its lock file, which the OS
  * releases when the process dies (so a zombie or a reused pid never looks alive); otherwise a lock
- * is live while its process (same host, same pid and start time) runs, or, from another host,
- * while it is younger than {@link #STALE_AFTER} (holders refresh it every {@link #REFRESH}).
+ * is live while its process (same host, same pid and start time) runs. A lock from another host is
+ * live while that host's OS lock is seen held or while it is younger than {@link #STALE_AFTER}
+ * (holders refresh it every {@link #REFRESH}): OS locks do not cross every shared or synced folder.
  */
 public final class RepoLock implements Closeable {
     public static final Duration STALE_AFTER = Duration.ofMinutes(30);
@@ -128,10 +129,13 @@ public final class RepoLock implements Closeable {
     /** Whether the process holding {@code other} is still running (see class comment). */
     public static boolean isLive(Storage storage, Info other) {
         Boolean held = storage.isHeldByLiveProcess(new Handle(FileType.LOCK, other.name));
-        if (held != null) {
-            return held;
+        if (Boolean.TRUE.equals(held)) {
+            return true;
         }
         if (Hosts.hostName().equals(other.host)) {
+            if (held != null) {
+                return false; // this computer's OS lock died with its process
+            }
             Optional<ProcessHandle> ph = ProcessHandle.of(other.pid);
             if (ph.isEmpty() || !ph.get().isAlive()) {
                 return false;
@@ -139,6 +143,8 @@ public final class RepoLock implements Closeable {
             String start = ph.get().info().startInstant().map(Instant::toString).orElse(null);
             return other.processStart == null || start == null || other.processStart.equals(start);
         }
+        // Another computer's OS lock may not reach this one (a cloud-synced folder, some network
+        // filesystems): an unheld lock from there is live until it is too old to be refreshed.
         try {
             return Instant.parse(other.time).isAfter(Instant.now().minus(STALE_AFTER));
         } catch (RuntimeException e) {

@@ -256,6 +256,32 @@ class RepoMaintenanceTest {
         assertEquals(List.of(), local().list(FileType.LOCK));
     }
 
+    /** A lock written on another computer (its OS lock does not reach this one) is trusted until it is 30 min old. */
+    @Test
+    void aLockFromAnotherComputerIsLiveUntilItIsTooOldToBeRefreshed() throws IOException {
+        Repository repo = init(local(), true);
+        backup(repo, workspace());
+        RepoLock.Info other = new RepoLock.Info();
+        other.host = "the-other-laptop";
+        other.pid = 4242;
+        other.time = Instant.now().minus(java.time.Duration.ofMinutes(20)).toString();
+        other.exclusive = false;
+        other.purpose = "backup";
+        Handle h = new Handle(FileType.LOCK, "0ther");
+        local().write(h, Repository.GSON.toJson(other).getBytes(StandardCharsets.UTF_8));
+        VaultException e = assertThrows(VaultException.class, () -> Prune.run(reopen(), false));
+        assertEquals(ExitCodes.LOCKED, e.exitCode());
+        assertTrue(e.getMessage().contains("the-other-laptop"), e.getMessage());
+        assertEquals(0, RepoLock.removeStale(local(), false).size(), "a live lock is not stale");
+
+        local().delete(h);
+        other.time = Instant.now().minus(RepoLock.STALE_AFTER).minusSeconds(60).toString();
+        local().write(h, Repository.GSON.toJson(other).getBytes(StandardCharsets.UTF_8));
+        Prune.run(reopen(), false); // not refreshed for over 30 min: that backup is gone
+        assertEquals(1, RepoLock.removeStale(local(), false).size());
+        assertEquals(List.of(), local().list(FileType.LOCK));
+    }
+
     @Test
     void concurrentBackupsBothSucceed() throws Exception {
         Repository repo = init(local(), true);
