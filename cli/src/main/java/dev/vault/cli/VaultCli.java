@@ -79,6 +79,11 @@ public final class VaultCli implements Runnable {
     /** Runs vault with the given arguments and streams; returns the exit code instead of exiting. */
     public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         CommandLine cl = commandLine(args, out, err, env);
+        String name = commandName(args);
+        if (name != null && !name.equals("help") && !cl.getSubcommands().containsKey(name)) {
+            // 'vault frobnicate --help' would print the root help and exit 0: report the unknown command
+            args = Arrays.stream(args).filter(a -> !a.equals("--help") && !a.equals("-h")).toArray(String[]::new);
+        }
         return cl.execute(args);
     }
 
@@ -105,6 +110,7 @@ public final class VaultCli implements Runnable {
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter e = ex.getCommandLine().getErr();
             e.println("vault: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, e); // "Did you mean: vault backup?"
             e.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             e.flush();
             return ExitCodes.USAGE;
@@ -112,18 +118,22 @@ public final class VaultCli implements Runnable {
         return cl;
     }
 
+    /** The first argument that is not an option: the command's name, or null. */
+    private static String commandName(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /**
      * Adds the subcommand the arguments name (the first one that is not an option), or all of them when
      * none is named or the name is unknown (root help, suggestions for a typo).
      */
     private static void addSubcommands(CommandLine cl, String[] args) {
-        String name = null;
-        for (String a : args) {
-            if (!a.startsWith("-")) {
-                name = a;
-                break;
-            }
-        }
+        String name = commandName(args);
         if (name != null && !name.equals("help")) {
             for (Class<?> c : SUBCOMMANDS) {
                 Command cmd = c.getAnnotation(Command.class);

@@ -52,6 +52,13 @@ class VaultCliTest {
     }
 
     @Test
+    void helpForAnUnknownCommandIsAUsageErrorNotTheRootHelp() {
+        CliRunner.Result r = new CliRunner(tmp).run("bakup", "--help");
+        assertEquals(2, r.exitCode, r.toString());
+        assertTrue(r.err.contains("'bakup'") && r.err.contains("backup"), r.toString()); // with a suggestion
+    }
+
+    @Test
     void noCommandIsUsageError() {
         CliRunner.Result r = new CliRunner(tmp).run();
         assertEquals(2, r.exitCode, r.toString());
