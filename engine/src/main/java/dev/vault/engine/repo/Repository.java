@@ -308,6 +308,38 @@ public final class Repository implements Closeable {
         }
     }
 
+    /**
+     * The stored bytes of {@code length} bytes of a pack from {@code offset}: one read for several
+     * neighbouring blobs, each then decoded with {@link #decodeBlob}. Nothing is verified here.
+     */
+    public byte[] readPackRange(String pack, long offset, int length) throws IOException {
+        try {
+            return storage.read(new Handle(FileType.DATA, pack), offset, length);
+        } catch (NoSuchFileException e) {
+            throw new CorruptDataException("pack " + pack + " is missing", e);
+        } catch (java.io.EOFException e) {
+            throw new CorruptDataException("pack " + pack + " is truncated", e);
+        }
+    }
+
+    /**
+     * Decodes and verifies the blob at {@code loc} out of {@code range}, bytes of its pack read from
+     * {@code rangeOffset} by {@link #readPackRange}; exactly the checks (and messages) of {@link #readBlob}.
+     */
+    public byte[] decodeBlob(BlobType type, BlobId id, MasterIndex.Location loc, byte[] range, long rangeOffset)
+            throws CorruptDataException {
+        long from = loc.entry().offset() - rangeOffset;
+        if (from < 0 || from + loc.entry().length() > range.length) {
+            throw new IllegalArgumentException("blob " + id.shortHex() + " is outside the range read");
+        }
+        byte[] stored = java.util.Arrays.copyOfRange(range, (int) from, (int) from + loc.entry().length());
+        try {
+            return Blobs.decode(crypto, type, id, stored, loc.entry().rawLength());
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("pack " + loc.pack() + ": " + e.getMessage(), e);
+        }
+    }
+
     public Tree loadTree(BlobId id) throws IOException {
         synchronized (treeCache) {
             Tree cached = treeCache.get(id);

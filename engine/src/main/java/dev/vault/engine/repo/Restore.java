@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a snapshot (or parts of it) into a destination folder. Every chunk is authenticated and
- * re-hashed before it is written; each file goes to a temporary name in its folder and is renamed into
- * place. Whatever the snapshot contains, nothing is written outside the destination: names that are
+ * re-hashed before it is written. A file in a folder that existed before goes to a temporary name in
+ * its folder and is renamed into place (what was there stays intact until then); in a folder this
+ * restore created it is created exclusively under its final name. Whatever the snapshot contains, nothing is written outside the destination: names that are
  * not exactly one path element here (see {@link #safeName}) are refused; folders are entered only when
  * they are real folders (a symlink in the way is replaced, never followed); only files, folders and
  * symlinks are created, never devices. A file whose data is damaged is reported and skipped; the rest
@@ -82,9 +83,18 @@ public final class Restore {
     private final AtomicLong bytes = new AtomicLong();
     private final List<Future<?>> pending = new ArrayList<>();
     private final List<Object[]> dirMeta = new ArrayList<>();
+    /**
+     * Files of several chunks, started after all others: their chunks are restored in parallel, so
+     * they keep both cores busy at the end; and by then the JIT has compiled the decrypt and hash
+     * paths, which run several times slower before (a 512 MiB file met early in the walk ran its
+     * first chunks through them).
+     */
+    private final List<Runnable> large = new ArrayList<>();
     private ExecutorService pool;
     private ExecutorService chunkPool;
     private final Semaphore chunkSlots = new Semaphore(4);
+    /** Access time given to everything restored: when this restore started (what creating them gave them before). */
+    private final FileTime accessTime = FileTime.from(java.time.Instant.now());
 
     private Restore(Repository repo, Options o) {
         this.repo = repo;
@@ -135,7 +145,13 @@ public final class Restore {
         Snapshot snap = repo.findSnapshot(o.snapshot);
         r.snapshot = snap;
         Path root = o.target.toAbsolutePath().normalize();
+        boolean rootFresh = !Files.exists(root, LinkOption.NOFOLLOW_LINKS);
         Files.createDirectories(root);
+        if (!rootFresh && Files.isDirectory(root)) {
+            try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+                rootFresh = !ds.iterator().hasNext(); // an empty folder: nothing in it to keep safe
+            }
+        }
         probeUmask(root);
         Tree tree;
         try {
@@ -156,11 +172,16 @@ public final class Restore {
         });
         try {
             if (o.paths.isEmpty()) {
-                restoreTree(tree, root, "");
+                restoreTree(tree, root, "", rootFresh);
             } else {
                 for (String sub : o.paths) {
-                    restoreSubPath(tree, root, sub);
+                    restoreSubPath(tree, root, sub, rootFresh);
+                    rootFresh = false; // the first path may have put things there
                 }
+            }
+            flushBatch();
+            for (Runnable task : large) {
+                pending.add(pool.submit(task));
             }
             for (Future<?> f : pending) {
                 try {
@@ -191,10 +212,11 @@ public final class Restore {
         return r;
     }
 
-    private void restoreSubPath(Tree tree, Path root, String sub) throws IOException {
+    private void restoreSubPath(Tree tree, Path root, String sub, boolean rootFresh) throws IOException {
         String[] parts = sub.replace('\\', '/').split("/");
         Tree t = tree;
         Path dir = root;
+        boolean fresh = rootFresh;
         String rel = "";
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
@@ -209,19 +231,21 @@ public final class Restore {
             rel = rel.isEmpty() ? part : rel + "/" + part;
             boolean last = i == parts.length - 1 || allEmpty(parts, i + 1);
             if (last) {
-                restoreNode(n, dir, rel);
+                restoreNode(n, dir, rel, fresh);
                 return;
             }
             if (!n.isDir()) {
                 throw new VaultException(ExitCodes.FAILURE, "'" + rel + "' in snapshot " + r.snapshot.shortId() + " is not a folder.");
             }
-            dir = ensureDir(dir.resolve(part), rel);
-            if (dir == null) {
+            Boolean created = ensureDir(dir.resolve(part), rel, fresh);
+            if (created == null) {
                 return;
             }
+            dir = dir.resolve(part);
+            fresh = created;
             t = repo.loadTree(BlobId.parse(n.subtree));
         }
-        restoreTree(t, dir, rel);
+        restoreTree(t, dir, rel, fresh);
     }
 
     private static boolean allEmpty(String[] parts, int from) {
@@ -233,7 +257,11 @@ public final class Restore {
         return true;
     }
 
-    private void restoreTree(Tree t, Path dir, String rel) {
+    /**
+     * Restores a folder's entries into {@code dir}. {@code fresh}: this restore created {@code dir}
+     * (or found the top folder empty), so nothing but its own entries can be there.
+     */
+    private void restoreTree(Tree t, Path dir, String rel, boolean fresh) {
         Set<String> seen = new HashSet<>();
         for (Node n : t.nodes) {
             String childRel = rel.isEmpty() ? String.valueOf(n.name) : rel + "/" + n.name;
@@ -245,20 +273,20 @@ public final class Restore {
                 r.errors.add(childRel + ": appears twice in the snapshot, second copy not restored");
                 continue;
             }
-            restoreNode(n, dir, childRel);
+            restoreNode(n, dir, childRel, fresh);
         }
     }
 
-    private void restoreNode(Node n, Path dir, String rel) {
+    private void restoreNode(Node n, Path dir, String rel, boolean fresh) {
         Path dest = dir.resolve(n.name);
         try {
             if (n.isDir()) {
-                Path d = ensureDir(dest, rel);
-                if (d == null) {
+                Boolean created = ensureDir(dest, rel, fresh);
+                if (created == null) {
                     return;
                 }
                 r.dirs++;
-                dirMeta.add(new Object[] {d, n});
+                dirMeta.add(new Object[] {dest, n});
                 Tree sub;
                 try {
                     sub = repo.loadTree(BlobId.parse(n.subtree));
@@ -266,17 +294,37 @@ public final class Restore {
                     r.errors.add(rel + "/: folder listing is damaged (" + e.getMessage() + "); its contents were not restored");
                     return;
                 }
-                restoreTree(sub, d, rel);
+                restoreTree(sub, dest, rel, created);
             } else if (n.isFile()) {
-                pending.add(pool.submit(() -> restoreFile(n, dir, dest, rel)));
+                if (n.content != null && n.content.size() > 1) {
+                    large.add(() -> restoreFile(n, dir, dest, rel, fresh, null));
+                } else if (!addToBatch(n, dir, dest, rel, fresh)) {
+                    pending.add(pool.submit(() -> restoreFile(n, dir, dest, rel, fresh, null)));
+                }
             } else if (n.isSymlink()) {
-                removeNonDir(dest);
-                if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-                    r.errors.add(rel + ": a folder is in the way of this symlink; not restored");
-                    return;
+                boolean made = false;
+                if (fresh) {
+                    try {
+                        Files.createSymbolicLink(dest, Path.of(n.target));
+                        made = true;
+                    } catch (FileAlreadyExistsException e) {
+                        // something is there after all (a name differing only in case?): the careful way below
+                    } catch (UnsupportedOperationException | IOException e) {
+                        r.errors.add(rel + ": cannot create symlink here (" + e.getMessage() + ")");
+                        return;
+                    }
+                }
+                if (!made) {
+                    removeNonDir(dest);
+                    if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+                        r.errors.add(rel + ": a folder is in the way of this symlink; not restored");
+                        return;
+                    }
                 }
                 try {
-                    Files.createSymbolicLink(dest, Path.of(n.target));
+                    if (!made) {
+                        Files.createSymbolicLink(dest, Path.of(n.target));
+                    }
                     r.symlinks++;
                     applyMeta(dest, n, true);
                 } catch (UnsupportedOperationException | IOException e) {
@@ -290,15 +338,27 @@ public final class Restore {
         }
     }
 
-    /** A real folder at {@code p} (replacing a file or symlink that is in the way), or null after an error. */
-    private Path ensureDir(Path p, String rel) {
+    /**
+     * Makes {@code p} a real folder (replacing a file or symlink that is in the way): true when this
+     * call created it (so it is empty), false when a folder was already there, null after an error.
+     * In a {@code fresh} parent the folder is simply created; the checks run only if that fails.
+     */
+    private Boolean ensureDir(Path p, String rel, boolean parentFresh) {
         try {
+            if (parentFresh) {
+                try {
+                    Files.createDirectory(p);
+                    return Boolean.TRUE;
+                } catch (FileAlreadyExistsException e) {
+                    // something is there after all: the careful way below
+                }
+            }
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                return p;
+                return Boolean.FALSE;
             }
             removeNonDir(p);
             Files.createDirectory(p);
-            return p;
+            return Boolean.TRUE;
         } catch (IOException e) {
             r.errors.add(rel + "/: cannot create folder (" + e.getMessage() + ")");
             return null;
@@ -339,22 +399,51 @@ public final class Restore {
         }
     }
 
-    private void restoreFile(Node n, Path dir, Path dest, String rel) {
-        Path tmp = dir.resolve("." + n.name.substring(0, Math.min(n.name.length(), 40)) + "." + UUID.randomUUID() + ".vault-tmp");
-        boolean moved = false;
+    /**
+     * Restores one file. In a {@code fresh} folder (created by this restore) it is written straight
+     * under its final name, created exclusively (never opening anything already there, such as a
+     * symlink); elsewhere it goes to a temporary name and is renamed over whatever is at {@code dest},
+     * so an existing file stays intact until its replacement is complete.
+     */
+    private void restoreFile(Node n, Path dir, Path dest, String rel, boolean fresh, byte[] data) {
         boolean modeSet = n.mode != null && umaskBits >= 0 && (n.mode & 0777 & umaskBits) == 0 && (n.mode & ~0777) == 0;
-        try {
-            try (FileChannel ch = modeSet
-                    ? FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                            PosixFilePermissions.asFileAttribute(Posix.fromMode(n.mode)))
-                    : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                if (n.content != null && n.content.size() > 1) {
-                    writeChunksInParallel(n.content, ch);
-                } else if (n.content != null) {
-                    for (String c : n.content) {
-                        writeAt(ch, repo.readBlob(BlobType.DATA, BlobId.parse(c)), -1);
+        if (fresh) {
+            FileChannel ch;
+            try {
+                ch = create(dest, n, modeSet);
+            } catch (FileAlreadyExistsException e) {
+                ch = null; // something is there after all (a name differing only in case?): the careful way below
+            } catch (IOException | RuntimeException e) {
+                r.errors.add(rel + ": not restored: " + e.getMessage());
+                return;
+            }
+            if (ch != null) {
+                boolean complete = false;
+                try {
+                    try (FileChannel c = ch) {
+                        writeContent(n, c, data);
+                    }
+                    complete = true;
+                    restored(dest, n, modeSet);
+                } catch (IOException | RuntimeException e) {
+                    r.errors.add(rel + ": not restored: " + e.getMessage());
+                } finally {
+                    if (!complete) {
+                        try {
+                            Files.deleteIfExists(dest); // the partial file this call created
+                        } catch (IOException ignored) {
+                            // best effort
+                        }
                     }
                 }
+                return;
+            }
+        }
+        Path tmp = dir.resolve("." + n.name.substring(0, Math.min(n.name.length(), 40)) + "." + UUID.randomUUID() + ".vault-tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = create(tmp, n, modeSet)) {
+                writeContent(n, ch, data);
             }
             if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileAlreadyExistsException(dest + " is a folder");
@@ -362,11 +451,7 @@ public final class Restore {
             // replaces a file or a symlink at dest (the link itself, never what it points to)
             Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             moved = true;
-            applyMeta(dest, n, modeSet ? MetaKind.TIMES_ONLY : MetaKind.FILE);
-            files.incrementAndGet();
-            if (o.progress != null) {
-                o.progress.files.incrementAndGet();
-            }
+            restored(dest, n, modeSet);
         } catch (IOException | RuntimeException e) {
             r.errors.add(rel + ": not restored: " + e.getMessage());
         } finally {
@@ -377,6 +462,128 @@ public final class Restore {
                     // best effort
                 }
             }
+        }
+    }
+
+    /** A new file at {@code p} (failing if anything is there), with its final permissions when {@code modeSet}. */
+    private static FileChannel create(Path p, Node n, boolean modeSet) throws IOException {
+        return modeSet
+                ? FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(Posix.fromMode(n.mode)))
+                : FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    /** Writes the file's chunks; {@code data}: its only chunk, already read and verified (or null). */
+    private void writeContent(Node n, FileChannel ch, byte[] data) throws IOException {
+        if (data != null) {
+            writeAt(ch, data, -1);
+        } else if (n.content != null && n.content.size() > 1) {
+            writeChunksInParallel(n.content, ch);
+        } else if (n.content != null) {
+            for (String c : n.content) {
+                writeAt(ch, repo.readBlob(BlobType.DATA, BlobId.parse(c)), -1);
+            }
+        }
+    }
+
+    /** Largest pack range read at once for a batch of small files, and the most unused bytes skipped inside one. */
+    private static final int BATCH_SPAN = 1 << 20;
+    private static final int BATCH_GAP = 64 << 10;
+    private static final int BATCH_FILES = 256;
+
+    /** A one-chunk file waiting in {@link #batch}. */
+    private record Small(Node n, Path dir, Path dest, String rel, boolean fresh, BlobId id, MasterIndex.Location loc) {
+    }
+
+    /**
+     * One-chunk files whose chunks lie close together in one pack (small files are stored in the order
+     * they are listed, so neighbours in a folder are usually neighbours in a pack): restored by one
+     * task that reads their pack range once, instead of one task, one open and one read per file.
+     * Touched by the tree walk (one thread) only.
+     */
+    private final List<Small> batch = new ArrayList<>();
+    private long batchStart;
+    private long batchEnd;
+
+    /** Adds a one-chunk file to the current batch (submitting the batch first if the file's chunk is not near it); false if it does not qualify. */
+    private boolean addToBatch(Node n, Path dir, Path dest, String rel, boolean fresh) {
+        if (n.content == null || n.content.size() != 1) {
+            return false;
+        }
+        BlobId id;
+        try {
+            id = BlobId.parse(n.content.get(0));
+        } catch (RuntimeException e) {
+            return false; // restoreFile reports it
+        }
+        MasterIndex.Location loc;
+        try {
+            loc = repo.index().get(id);
+        } catch (IOException e) {
+            return false; // restoreFile reports it
+        }
+        if (loc == null || loc.entry().length() > BATCH_SPAN / 4) {
+            return false;
+        }
+        long start = loc.entry().offset();
+        long end = start + loc.entry().length();
+        if (!batch.isEmpty()) {
+            Small first = batch.get(0);
+            if (!first.loc().pack().equals(loc.pack()) || start < batchStart || start > batchEnd + BATCH_GAP
+                    || Math.max(end, batchEnd) - batchStart > BATCH_SPAN || batch.size() >= BATCH_FILES) {
+                flushBatch();
+            }
+        }
+        if (batch.isEmpty()) {
+            batchStart = start;
+            batchEnd = end;
+        }
+        batchEnd = Math.max(batchEnd, end);
+        batch.add(new Small(n, dir, dest, rel, fresh, id, loc));
+        return true;
+    }
+
+    /** Submits the current batch as one task. */
+    private void flushBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Small> files = new ArrayList<>(batch);
+        long start = batchStart;
+        int length = (int) (batchEnd - batchStart);
+        batch.clear();
+        pending.add(pool.submit(() -> restoreBatch(files, start, length)));
+    }
+
+    private void restoreBatch(List<Small> files, long start, int length) {
+        byte[] range;
+        try {
+            range = repo.readPackRange(files.get(0).loc().pack(), start, length);
+        } catch (IOException | RuntimeException e) {
+            // the range cannot be read: each file on its own, which names the damage per file
+            for (Small f : files) {
+                restoreFile(f.n(), f.dir(), f.dest(), f.rel(), f.fresh(), null);
+            }
+            return;
+        }
+        for (Small f : files) {
+            byte[] data;
+            try {
+                data = repo.decodeBlob(BlobType.DATA, f.id(), f.loc(), range, start);
+            } catch (IOException | RuntimeException e) {
+                r.errors.add(f.rel() + ": not restored: " + e.getMessage());
+                continue;
+            }
+            restoreFile(f.n(), f.dir(), f.dest(), f.rel(), f.fresh(), data);
+        }
+    }
+
+    /** Sets the metadata of a file now complete at {@code dest}, and counts it. */
+    private void restored(Path dest, Node n, boolean modeSet) {
+        applyMeta(dest, n, modeSet ? MetaKind.TIMES_ONLY : MetaKind.FILE);
+        files.incrementAndGet();
+        if (o.progress != null) {
+            o.progress.files.incrementAndGet();
         }
     }
 
@@ -478,7 +685,8 @@ public final class Restore {
             }
             FileTime t = FileTime.from(n.mtime, TimeUnit.NANOSECONDS);
             BasicFileAttributeView bv = Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-            bv.setTimes(t, null, null);
+            // both times given: with only one the JDK first reads the file's attributes for the other
+            bv.setTimes(t, accessTime, null);
         } catch (IOException | UnsupportedOperationException e) {
             // metadata is best effort where the filesystem lacks it (FAT has no permissions, some no symlink times)
         }

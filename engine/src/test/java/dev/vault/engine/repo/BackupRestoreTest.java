@@ -121,6 +121,55 @@ class BackupRestoreTest {
     }
 
     @Test
+    void restoreOverAnEarlierRestoreReplacesChangedFilesAndKeepsOthers() throws IOException {
+        Path src = sampleWorkspace();
+        Files.setPosixFilePermissions(src.resolve("README.md"), PosixFilePermissions.fromString("rwxr-x---"));
+        Repository repo = init(new InMemoryStorage(), true);
+        backup(repo, src);
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out); // an existing but empty folder
+        assertEquals(List.of(), restore(repo, "latest", out).errors);
+        assertSameTree(src, out);
+        // edits after the first restore: a changed file, a changed mode, a file not in the snapshot,
+        // a symlink and a read-only file where the snapshot has files
+        Files.writeString(out.resolve("docs/notes.txt"), "edited");
+        Files.setPosixFilePermissions(out.resolve("README.md"), PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(out.resolve("docs/extra.txt"), "mine");
+        Files.delete(out.resolve("empty.txt"));
+        Files.createSymbolicLink(out.resolve("empty.txt"), out.resolve("docs/extra.txt"));
+        Files.setPosixFilePermissions(out.resolve("bin/copy.dat"), PosixFilePermissions.fromString("r--------"));
+        assertEquals(List.of(), restore(repo, "latest", out).errors);
+        assertSameTree(src, out);
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("README.md"))));
+        assertEquals("mine", Files.readString(out.resolve("docs/extra.txt")), "files not in the snapshot are left alone");
+        assertTrue(Files.isRegularFile(out.resolve("empty.txt"), LinkOption.NOFOLLOW_LINKS));
+        try (var s = Files.walk(out)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".vault-tmp")), "no temporary files left");
+        }
+    }
+
+    @Test
+    void manySmallFilesAndDuplicatesRestoreIdentically() throws IOException {
+        // small files are restored in batches that share one pack read: several batches, duplicates
+        // whose chunk lies behind the batch, files with damage-free gaps between them
+        Path src = tmp.resolve("many");
+        Random rnd = new Random(7);
+        for (int i = 0; i < 700; i++) {
+            byte[] data = i % 50 == 49 ? ("same content " + (i % 3)).getBytes() : random(100 + rnd.nextInt(8000), i);
+            Path p = src.resolve("d" + (i % 3)).resolve("f" + i + ".txt");
+            write(p, data);
+            Files.setLastModifiedTime(p, FileTime.fromMillis(1_500_000_000_000L + i * 1000L));
+        }
+        write(src.resolve("d0/big.dat"), random(3 << 20, 99));
+        Repository repo = init(new InMemoryStorage(), true);
+        backup(repo, src);
+        Restore.Result r = restore(repo, "latest", tmp.resolve("out"));
+        assertEquals(List.of(), r.errors);
+        assertEquals(701, r.files);
+        assertSameTree(src, tmp.resolve("out"));
+    }
+
+    @Test
     void unencryptedRepositoryRoundTripsToo() throws IOException {
         Path src = sampleWorkspace();
         Repository repo = init(new InMemoryStorage(), false);

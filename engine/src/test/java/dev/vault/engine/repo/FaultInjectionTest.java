@@ -117,5 +117,29 @@ class FaultInjectionTest {
         try (var s = Files.walk(tmp.resolve("out"))) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".vault-tmp")), "no temporary files left");
         }
+        // a new folder: files are written under their final names, and a damaged one is removed again
+        for (int i = 0; i < 4; i++) {
+            assertFalse(Files.exists(tmp.resolve("out/bin/f" + i + ".dat")), "no partial file f" + i);
+        }
+        assertFalse(Files.exists(tmp.resolve("out/notes.txt")));
+    }
+
+    @Test
+    void corruptDataReadsLeaveFilesAlreadyAtTheDestinationIntact() throws IOException {
+        backup(repo, src);
+        Path out = tmp.resolve("out");
+        write(out.resolve("bin/f0.dat"), "old f0".getBytes());
+        write(out.resolve("notes.txt"), "old notes".getBytes());
+        Repository reader = Repository.open(faulty, () -> "secret".toCharArray());
+        Listing.list(reader, reader.findSnapshot("latest"), "");
+        faulty.corruptReads(FileType.DATA);
+        Restore.Result r = restoreWithCachedTrees(reader);
+        assertEquals(5, r.errors.size(), r.errors.toString());
+        assertEquals("old f0", Files.readString(out.resolve("bin/f0.dat")));
+        assertEquals("old notes", Files.readString(out.resolve("notes.txt")));
+        assertFalse(Files.exists(out.resolve("bin/f1.dat")), "no partial file in a folder that existed");
+        try (var s = Files.walk(out)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".vault-tmp")), "no temporary files left");
+        }
     }
 }
