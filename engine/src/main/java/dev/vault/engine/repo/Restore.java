@@ -429,11 +429,7 @@ public final class Restore {
                     r.errors.add(rel + ": not restored: " + e.getMessage());
                 } finally {
                     if (!complete) {
-                        try {
-                            Files.deleteIfExists(dest); // the partial file this call created
-                        } catch (IOException ignored) {
-                            // best effort
-                        }
+                        deleteQuietly(dest); // the partial file this call created
                     }
                 }
                 return;
@@ -456,12 +452,16 @@ public final class Restore {
             r.errors.add(rel + ": not restored: " + e.getMessage());
         } finally {
             if (!moved) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
+                deleteQuietly(tmp);
             }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover is reported by the caller's error already
         }
     }
 
