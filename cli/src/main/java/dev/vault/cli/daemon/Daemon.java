@@ -160,14 +160,19 @@ public final class Daemon {
 
     /** Reads the state a daemon wrote, if the daemon still holds the workspace; else null. */
     public static JsonObject readState(Path workspace) {
-        if (DaemonLock.running(workspace).isEmpty()) {
+        java.util.OptionalLong pid = DaemonLock.running(workspace);
+        if (pid.isEmpty()) {
             return null;
         }
         try {
             return com.google.gson.JsonParser.parseString(Files.readString(stateFile(workspace), StandardCharsets.UTF_8))
                     .getAsJsonObject();
         } catch (IOException | RuntimeException e) {
+            // it holds the workspace but has not written its state yet: the lock's pid file says who
             JsonObject o = new JsonObject();
+            if (pid.getAsLong() > 0) {
+                o.addProperty("pid", pid.getAsLong());
+            }
             o.addProperty("doing", "starting");
             return o;
         }
