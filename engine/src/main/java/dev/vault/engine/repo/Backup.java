@@ -233,7 +233,7 @@ public final class Backup {
                     Path s = sources.get(i);
                     String unique = prep.names.get(i);
                     Node prev = parentRoot == null ? null : parentRoot.find(unique);
-                    Node n = node(s, unique, unique, prev, null, null);
+                    Node n = node(s, unique, unique, prev, null, null, null);
                     if (n != null) {
                         root.nodes.add(n);
                     }
@@ -304,7 +304,7 @@ public final class Backup {
         for (SourceScan.Entry e : listing.entries()) {
             String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
             Node prev = parent == null ? null : parent.find(e.name());
-            Node n = node(e.path(), e.name(), childRel, prev, e.attrs(), e.error());
+            Node n = node(e.path(), e.name(), childRel, prev, e.attrs(), e.ctime(), e.error());
             if (n != null) {
                 t.nodes.add(n);
             }
@@ -312,10 +312,11 @@ public final class Backup {
         return t;
     }
 
-    /** {@code attrs} or {@code error} come from the folder's listing; both null: read them here. */
-    private Node node(Path p, String name, String rel, Node prev, BasicFileAttributes attrs, IOException error)
+    /** {@code attrs} (and {@code ctime}) or {@code error} come from the folder's listing; both null: read them here. */
+    private Node node(Path p, String name, String rel, Node prev, BasicFileAttributes attrs, Long ctime, IOException error)
             throws IOException {
         BasicFileAttributes a = attrs;
+        Long ct = ctime;
         Node n = new Node();
         n.name = name;
         try {
@@ -324,6 +325,7 @@ public final class Backup {
             }
             if (a == null) {
                 a = SourceScan.attributes(p);
+                ct = a.isRegularFile() ? SourceScan.ctime(p) : null;
             }
         } catch (NoSuchFileException e) {
             return null; // vanished since the listing: not an error
@@ -374,9 +376,13 @@ public final class Backup {
         }
         n.type = Node.FILE;
         n.size = a.size();
+        n.ctime = ct;
         sum.totalFiles++;
         sum.totalBytes += n.size;
-        if (prev != null && prev.isFile() && prev.size == n.size && prev.mtime == n.mtime && prev.content != null
+        // unchanged: same size, mtime and ctime (a rewrite that put the mtime back still moves the ctime;
+        // a parent without ctime, from an older vault, is read once more)
+        if (prev != null && prev.isFile() && prev.size == n.size && prev.mtime == n.mtime
+                && java.util.Objects.equals(prev.ctime, n.ctime) && prev.content != null
                 && allIndexed(prev.content)) {
             n.content = prev.content;
             sum.filesUnchanged++;

@@ -35,8 +35,8 @@ final class SourceScan implements AutoCloseable {
     /** Entries listed but not yet taken by the backup; ~200 bytes each. */
     static final int MAX_AHEAD = 100_000;
 
-    /** One folder entry: its name, path and attributes, or why they could not be read. */
-    record Entry(String name, Path path, BasicFileAttributes attrs, IOException error) {
+    /** One folder entry: its name, path and attributes (and ctime of a file, or null), or why they could not be read. */
+    record Entry(String name, Path path, BasicFileAttributes attrs, Long ctime, IOException error) {
     }
 
     /** A folder's entries (sorted by name), or why the folder could not be listed. */
@@ -119,12 +119,36 @@ final class SourceScan implements AutoCloseable {
                 continue;
             }
             try {
-                out.add(new Entry(name, c, attributes(c), null));
+                BasicFileAttributes a = attributes(c);
+                out.add(new Entry(name, c, a, a.isRegularFile() ? ctime(c) : null, null));
             } catch (IOException e) {
-                out.add(new Entry(name, c, null, e));
+                out.add(new Entry(name, c, null, null, e));
             }
         }
         return new Listing(out, null);
+    }
+
+    private static final boolean UNIX_VIEW = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+
+    /**
+     * The file's status-change time (ctime) in nanoseconds since the epoch where the system keeps one
+     * (Linux, macOS: the JDK's "unix" attribute view), else null. Unlike the mtime, no program can set
+     * it: any write or metadata change moves it forward.
+     */
+    static Long ctime(Path p) throws IOException {
+        if (!UNIX_VIEW) {
+            return null;
+        }
+        try {
+            Object t = Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+            if (t instanceof java.nio.file.attribute.FileTime ft) {
+                java.time.Instant i = ft.toInstant();
+                return TimeUnit.SECONDS.toNanos(i.getEpochSecond()) + i.getNano();
+            }
+            return null;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** POSIX attributes (with the permission bits) where the filesystem has them, else DOS ones. */

@@ -215,6 +215,28 @@ class BackupRestoreTest {
         assertFalse(Files.getLastModifiedTime(tmp.resolve("old/a/b/c/deep.txt")).toMillis() == 1_500_000_000_000L);
     }
 
+    /** A rewrite of the same size whose mtime was put back (cp -p, rsync -t, touch -r) is still noticed, by its ctime. */
+    @Test
+    void aRewriteWithTheOldMtimePutBackIsReadAgain() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("unix"), "needs ctime");
+        Path src = tmp.resolve("src");
+        Path f = src.resolve("notes.txt");
+        write(f, "version one".getBytes());
+        FileTime mtime = Files.getLastModifiedTime(f);
+        Repository repo = init(new InMemoryStorage(), true);
+        backup(repo, src);
+        Thread.sleep(20); // ctime granularity
+        Files.write(f, "version two".getBytes()); // same size
+        Files.setLastModifiedTime(f, mtime);
+        Backup.Result second = backup(repo, src);
+        assertEquals(1, second.snapshot.summary.filesChanged, "the rewritten file must be read again");
+        restore(repo, second.snapshot.id, tmp.resolve("out"));
+        assertEquals("version two", Files.readString(tmp.resolve("out/notes.txt")));
+        Backup.Result third = backup(repo, src);
+        assertEquals(0, third.snapshot.summary.bytesRead, "nothing changed since");
+    }
+
     @Test
     void wrongPasswordIsRefusedWithItsExitCode() throws IOException {
         InMemoryStorage s = new InMemoryStorage();

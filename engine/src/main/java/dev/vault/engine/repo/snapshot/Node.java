@@ -16,6 +16,11 @@ public final class Node {
     public Boolean readOnly;
     /** Modification time, nanoseconds since the epoch. */
     public long mtime;
+    /**
+     * Status-change time (POSIX ctime), nanoseconds since the epoch, of files only; absent where the
+     * system has none (Windows). Used only to notice a rewrite whose mtime was put back; never restored.
+     */
+    public Long ctime;
     public long size;
     public List<String> content;
     public String subtree;
@@ -23,7 +28,8 @@ public final class Node {
 
     /** True when every stored field is equal, so both serialize to the same bytes. */
     public boolean sameAs(Node o) {
-        return o != null && mtime == o.mtime && size == o.size && java.util.Objects.equals(name, o.name)
+        return o != null && mtime == o.mtime && size == o.size && java.util.Objects.equals(ctime, o.ctime)
+                && java.util.Objects.equals(name, o.name)
                 && java.util.Objects.equals(type, o.type) && java.util.Objects.equals(mode, o.mode)
                 && java.util.Objects.equals(readOnly, o.readOnly) && java.util.Objects.equals(content, o.content)
                 && java.util.Objects.equals(subtree, o.subtree) && java.util.Objects.equals(target, o.target);
