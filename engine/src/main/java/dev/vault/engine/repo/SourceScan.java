@@ -29,7 +29,7 @@ import java.util.function.BiPredicate;
  * before it are ones the backup will never ask for (a source that changed from folder to file in
  * between) and are dropped. The scan runs at most {@link #MAX_AHEAD} entries ahead, which bounds
  * memory on huge trees. When the scan has ended without listing a folder, the backup lists the folder
- * itself: the scan only ever saves time, it never decides what is backed up.
+ * itself with the same {@link #list} code: the scan only ever saves time, whichever lists a folder.
  */
 final class SourceScan implements AutoCloseable {
     /** Entries listed but not yet taken by the backup; ~200 bytes each. */
