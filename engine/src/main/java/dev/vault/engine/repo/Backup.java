@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,10 +41,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Takes a snapshot of one or more source folders or files. Unchanged files (same size and mtime as in
- * the parent snapshot, with all their chunks still indexed) are not read again. Files are read,
- * chunked (FastCDC) and hashed on the calling thread; new chunks are compressed, encrypted and packed
- * by {@link BlobUploader}'s workers. The snapshot is written last, after every pack and index file it
+ * Takes a snapshot of one or more source folders or files. Unchanged files (same size, mtime and
+ * ctime as in the parent snapshot, with all their chunks still indexed) are not read again. Files are
+ * read and chunked (FastCDC) on the calling thread; {@link BlobUploader}'s workers hash every chunk and
+ * compress, encrypt and pack the new ones. The snapshot is written last, after every pack and index file it
  * needs, so a crash at any point leaves no snapshot pointing at missing data.
  */
 public final class Backup {
@@ -184,6 +185,8 @@ public final class Backup {
     private final List<String> unreadable = new ArrayList<>();
     private MasterIndex index;
     private BlobUploader up;
+    /** Files read but whose chunk ids the workers may still be computing (see {@link #readFile}). */
+    private final Map<Node, List<CompletableFuture<BlobId>>> hashing = new IdentityHashMap<>();
 
     private Backup(Repository repo, Prepared prep) {
         this.repo = repo;
@@ -394,7 +397,7 @@ public final class Backup {
         }
         try {
             long before = sum.bytesRead;
-            n.content = readFile(p, rel, n.size);
+            hashing.put(n, readFile(p, rel, n.size)); // content is filled in before the folder's tree is saved
             n.size = sum.bytesRead - before; // what was stored, even if the file grew or shrank meanwhile
         } catch (NoSuchFileException e) {
             return null;
@@ -430,31 +433,35 @@ public final class Backup {
         return true;
     }
 
-    private List<String> readFile(Path p, String rel, long size) throws IOException {
+    /**
+     * Reads and chunks a file on this thread; the workers hash each chunk (and store it unless the
+     * repository has it), so this thread never waits for a hash. The ids arrive as futures, which
+     * {@link #resolve} waits for only when the file's folder is complete.
+     */
+    private List<CompletableFuture<BlobId>> readFile(Path p, String rel, long size) throws IOException {
         if (o.progress != null) {
             o.progress.current = rel;
         }
-        List<String> ids = new ArrayList<>();
+        List<CompletableFuture<BlobId>> hashed = new ArrayList<>();
         int max = chunker.maxSize();
         if (buf == null) {
             buf = new byte[Math.max(2 * max, 16 * 1024 * 1024)];
         }
-        // A file of several chunks is hashed by the workers while this thread reads and chunks on;
-        // a small file (one chunk) is hashed here, so that no thread waits for another per file.
-        boolean hashOnWorkers = size >= 2L * chunker.minSize();
-        List<CompletableFuture<BlobId>> hashed = hashOnWorkers ? new ArrayList<>() : null;
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             int start = 0;
             int end = 0;
             boolean eof = false;
             while (true) {
-                if (!eof && end - start < max) {
-                    if (buf.length - start < max) {
+                int len = chunker.next(buf, start, end, eof);
+                if (len < 0) {
+                    // the chunker needs more bytes: move the undecided tail (usually about one chunk) to
+                    // the front, then fill the whole buffer, so that little is ever copied twice
+                    if (buf.length - end < max) {
                         System.arraycopy(buf, start, buf, 0, end - start);
                         end -= start;
                         start = 0;
                     }
-                    while (!eof && end - start < max) {
+                    while (!eof && end < buf.length) {
                         // at most 1 MiB per call: the JDK stages heap reads through a direct buffer of that size
                         int r = ch.read(ByteBuffer.wrap(buf, end, Math.min(buf.length - end, 1 << 20)));
                         if (r < 0) {
@@ -463,20 +470,12 @@ public final class Backup {
                             end += r;
                         }
                     }
+                    continue;
                 }
-                int len = chunker.next(buf, start, end, eof);
-                if (len <= 0) {
+                if (len == 0) {
                     break;
                 }
-                if (hashOnWorkers) {
-                    hashed.add(up.hashAndSave(Arrays.copyOfRange(buf, start, start + len)));
-                } else {
-                    BlobId id = new BlobId(repo.crypto().id(buf, start, len));
-                    ids.add(id.hex());
-                    if (up.isNew(id)) {
-                        up.save(BlobType.DATA, id, Arrays.copyOfRange(buf, start, start + len));
-                    }
-                }
+                hashed.add(up.hashAndSave(Arrays.copyOfRange(buf, start, start + len)));
                 sum.bytesRead += len;
                 if (o.progress != null) {
                     o.progress.bytesDone.addAndGet(len);
@@ -484,12 +483,24 @@ public final class Backup {
                 start += len;
             }
         }
-        if (hashOnWorkers) {
-            for (CompletableFuture<BlobId> f : hashed) {
-                ids.add(await(f).hex());
+        return hashed;
+    }
+
+    /** Fills in the content of the folder's files whose chunks the workers were still hashing. */
+    private void resolve(Tree t) throws IOException {
+        if (hashing.isEmpty()) {
+            return;
+        }
+        for (Node n : t.nodes) {
+            List<CompletableFuture<BlobId>> f = hashing.remove(n);
+            if (f != null) {
+                List<String> ids = new ArrayList<>(f.size());
+                for (CompletableFuture<BlobId> c : f) {
+                    ids.add(await(c).hex());
+                }
+                n.content = ids;
             }
         }
-        return ids;
     }
 
     private static BlobId await(CompletableFuture<BlobId> f) throws IOException {
@@ -512,6 +523,7 @@ public final class Backup {
 
     /** Saves a folder's tree; an unchanged folder keeps its parent's tree id without serializing it again. */
     private String saveTree(Tree t, Tree parent, String parentId) throws IOException {
+        resolve(t);
         if (parentId != null && t.sameAs(parent)) {
             try {
                 if (index.has(BlobId.parse(parentId))) {

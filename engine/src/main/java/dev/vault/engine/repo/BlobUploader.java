@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The write half of the chunk pipeline: the caller (reading, chunking and hashing files on its own
- * thread) hands new blobs over; worker threads compress and encrypt them and append them to a pack
- * per blob type; full packs are written (tmp + fsync + rename), and after every few packs an index
+ * The write half of the chunk pipeline: the caller (reading and chunking files on its own thread)
+ * hands chunks over; worker threads hash them, compress and encrypt the new ones and append them to a
+ * pack per blob type; full packs are written (tmp + fsync + rename), and after every few packs an index
  * file is written so that an interrupted run still leaves reusable, indexed data. Memory in flight is
  * bounded. Write order is packs, then the index files naming them (and the caller writes the snapshot last).
  */
@@ -65,11 +65,6 @@ final class BlobUploader implements AutoCloseable {
         });
         this.budgetTotalKiB = (int) Math.max(1, budgetBytes / 1024);
         this.budgetKiB = new Semaphore(budgetTotalKiB);
-    }
-
-    /** True when the blob is neither in the repository nor already on its way. */
-    boolean isNew(BlobId id) {
-        return !index.has(id) && !pending.contains(id);
     }
 
     /**

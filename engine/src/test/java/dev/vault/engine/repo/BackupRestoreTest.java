@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vault.engine.ExitCodes;
 import dev.vault.engine.VaultException;
 import dev.vault.engine.repo.crypto.KeyFile;
+import dev.vault.engine.repo.pack.BlobId;
+import dev.vault.engine.repo.snapshot.Node;
 import dev.vault.engine.repo.storage.FileType;
 import dev.vault.engine.repo.storage.InMemoryStorage;
 import dev.vault.engine.repo.storage.LocalStorage;
@@ -118,6 +120,36 @@ class BackupRestoreTest {
             packBytes += repo.storage().size(new dev.vault.engine.repo.storage.Handle(FileType.DATA, p));
         }
         assertTrue(packBytes < 6 << 20, "packs hold " + packBytes + " bytes");
+    }
+
+    @Test
+    void chunksOfALargeFileAreExactlyTheChunkersOverTheWholeFile() throws IOException {
+        // larger than the 16 MiB read buffer, with a long run of zeros where no boundary is found (8 MiB
+        // chunks): how the backup refills its buffer must never move a boundary, or dedup breaks
+        byte[] data = new byte[(12 << 20) + (20 << 20) + (9 << 20) + 3];
+        byte[] r1 = random(12 << 20, 7);
+        byte[] r2 = random(9 << 20, 8);
+        System.arraycopy(r1, 0, data, 0, r1.length);
+        System.arraycopy(r2, 0, data, (32 << 20), r2.length);
+        data[data.length - 1] = 42;
+        Path src = tmp.resolve("src");
+        write(src.resolve("large.bin"), data);
+        Repository repo = init(new InMemoryStorage(), true);
+        Backup.Result b = backup(repo, src);
+        Node n = repo.loadTree(BlobId.parse(b.snapshot.tree)).find("large.bin");
+        List<String> expected = new java.util.ArrayList<>();
+        int zeroRunChunks = 0;
+        for (int off = 0; off < data.length; ) {
+            int len = repo.chunker().next(data, off, data.length, true);
+            expected.add(new BlobId(repo.crypto().id(data, off, len)).hex());
+            if (len == repo.chunker().maxSize()) {
+                zeroRunChunks++;
+            }
+            off += len;
+        }
+        assertTrue(zeroRunChunks >= 2, "the zero run should give max-size chunks");
+        assertEquals(expected, n.content);
+        assertEquals(data.length, n.size);
     }
 
     @Test
