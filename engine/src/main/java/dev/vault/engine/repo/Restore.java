@@ -624,7 +624,12 @@ public final class Restore {
                 try {
                     parts.add(chunkPool.submit(() -> {
                         try {
-                            writeAt(ch, repo.readBlob(BlobType.DATA, id), at);
+                            byte[] data = repo.readBlob(BlobType.DATA, id); // fetched, decrypted and verified in parallel
+                            // written one at a time: writes to one file serialize on its inode lock anyway,
+                            // and threads waiting in the kernel spin on it (~0.4 s of CPU per 512 MiB here)
+                            synchronized (ch) {
+                                writeAt(ch, data, at);
+                            }
                             return null;
                         } finally {
                             if (freed.compareAndSet(false, true)) {
