@@ -118,6 +118,39 @@ class BackupCommandsTest {
     }
 
     @Test
+    void aTamperedConfigIsRefusedAndNothingIsWrittenUnencrypted() throws IOException {
+        ok("repo", "init", repo.toString());
+        ok("backup", "--repo", repo.toString(), ws.toString());
+        Path config = repo.resolve("config");
+        String original = Files.readString(config);
+        assertTrue(original.contains("\"encrypted\":true"), original);
+        long snapshotsBefore;
+        try (var s = Files.list(repo.resolve("snapshots"))) {
+            snapshotsBefore = s.count();
+        }
+        // someone with write access to the folder flips the flag: no backup may then go out in plaintext
+        Files.writeString(config, original.replace("\"encrypted\":true", "\"encrypted\":false"));
+        CliRunner.Result flipped = vault.run("backup", "--repo", repo.toString(), ws.toString());
+        assertEquals(ExitCodes.FAILURE, flipped.exitCode, flipped.toString());
+        assertEquals(1, flipped.err.lines().count(), flipped.err);
+        assertTrue(flipped.err.contains("config of " + repo) && flipped.err.contains("has key files"), flipped.err);
+        try (var s = Files.list(repo.resolve("snapshots"))) {
+            assertEquals(snapshotsBefore, s.count());
+        }
+        // absurd sizes (a 2 GiB chunk buffer, 1-byte packs) are refused before any backup starts
+        Files.writeString(config, original.replace("\"max\":8388608", "\"max\":2147483647"));
+        CliRunner.Result huge = vault.run("backup", "--repo", repo.toString(), ws.toString());
+        assertEquals(ExitCodes.NO_REPOSITORY, huge.exitCode, huge.toString());
+        assertTrue(huge.err.contains("is damaged or was changed: chunker sizes"), huge.err);
+        Files.writeString(config, original.replace("\"packSize\":16777216", "\"packSize\":1"));
+        CliRunner.Result tiny = vault.run("snapshots", "--repo", repo.toString());
+        assertEquals(ExitCodes.NO_REPOSITORY, tiny.exitCode, tiny.toString());
+        assertTrue(tiny.err.contains("pack size 1 is outside"), tiny.err);
+        Files.writeString(config, original);
+        assertTrue(ok("check", "--repo", repo.toString(), "--read-data").out.contains("No errors"));
+    }
+
+    @Test
     void forgetPruneKeysAndUnlock() throws IOException {
         ok("repo", "init", repo.toString());
         for (int i = 0; i < 3; i++) {

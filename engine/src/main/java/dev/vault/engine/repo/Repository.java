@@ -149,7 +149,14 @@ public final class Repository implements Closeable {
             throw new VaultException(ExitCodes.FAILURE, "repository " + storage.location() + " uses format version "
                     + cfg.version + ", newer than this vault understands (" + RepoConfig.FORMAT_VERSION + "); update vault.");
         }
+        checkParameters(storage, cfg);
         if (!cfg.encrypted) {
+            if (!storage.list(FileType.KEY).isEmpty()) {
+                // the config is not authenticated: flipping "encrypted" must not make vault write plaintext
+                throw new VaultException(ExitCodes.FAILURE, "the config of " + storage.location() + " says the repository is not "
+                        + "encrypted, but it has key files (keys/): the config was changed or damaged. vault will not write "
+                        + "unencrypted data into it; put back the original config (with \"encrypted\": true).");
+            }
             return new Repository(storage, cfg, new PlainCrypto(), null);
         }
         char[] pw = password == null ? null : password.get();
@@ -178,6 +185,32 @@ public final class Repository implements Closeable {
         }
         throw new VaultException(ExitCodes.WRONG_PASSWORD, "wrong password for repository " + storage.location()
                 + " (no key file opens with it); try again or use another password.");
+    }
+
+    /** Largest pack size a config may ask for: packs must stay far below FAT32's 4 GiB file limit. */
+    static final long MAX_PACK_SIZE = 1L << 30;
+
+    /**
+     * Refuses a config whose parameters no vault writes (the config is plain JSON, not authenticated):
+     * chunk sizes outside {@link ChunkerParams}'s limits would make every backup allocate huge buffers
+     * or store millions of tiny chunks, and a pack size outside 64 KiB-1 GiB would break FAT32 or flood
+     * the folder with files.
+     */
+    private static void checkParameters(Storage storage, RepoConfig cfg) {
+        String bad = null;
+        RepoConfig.Chunker c = cfg.chunker;
+        try {
+            new ChunkerParams(c.min, c.avg, c.max, 0);
+        } catch (IllegalArgumentException e) {
+            bad = e.getMessage();
+        }
+        if (bad == null && (cfg.packSize < 64 * 1024 || cfg.packSize > MAX_PACK_SIZE)) {
+            bad = "pack size " + cfg.packSize + " is outside 64 KiB-1 GiB";
+        }
+        if (bad != null) {
+            throw new VaultException(ExitCodes.NO_REPOSITORY, "the config file of " + storage.location()
+                    + " is damaged or was changed: " + bad + "; put back the original config.");
+        }
     }
 
     /** The repository id from the config, or null when there is no readable config (open() then explains). */

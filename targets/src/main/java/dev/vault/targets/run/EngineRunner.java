@@ -92,7 +92,16 @@ public final class EngineRunner implements TargetRunner, AutoCloseable {
             }
             return Repository.init(storage, io);
         }
-        return Repository.open(storage, password);
+        Repository r = Repository.open(storage, password);
+        if (t.encrypt() && !r.crypto().encrypted()) {
+            // the config is not authenticated; this target's own record says encrypted, so a repository
+            // that now claims otherwise (flag flipped, keys removed) gets nothing in plaintext
+            r.close();
+            throw new VaultException(ExitCodes.FAILURE, "target '" + t.name() + "' is encrypted, but the repository at "
+                    + d.repository() + " now says it is not (its config was changed or replaced); nothing was written."
+                    + " Check that folder, or remove the target and add it again.");
+        }
+        return r;
     }
 
     @Override

@@ -57,6 +57,39 @@ class EngineRunnerReplicationTest {
     }
 
     @Test
+    void anEncryptedTargetWhoseRepositoryTurnedUnencryptedGetsNothingInPlaintext() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(src.resolve("secret.txt"), "the plan");
+        Path home = tmp.resolve("home");
+        new AddTarget(TargetRegistry.load(home), volumes, clock).call(new AddTarget.Options("cloud", TargetKind.CLOUD,
+                tmp.resolve("cloud"), null, null, null, false, src));
+        assertEquals(0, all(home).exitCode());
+        Path config;
+        try (Stream<Path> s = Files.walk(tmp.resolve("cloud"))) {
+            config = s.filter(p -> p.getFileName().toString().equals("config") && Files.isDirectory(p.resolveSibling("keys")))
+                    .findFirst().orElseThrow();
+        }
+        Path repo = config.getParent();
+        // whoever can write to the synced folder replaces the repository's keys and config
+        for (String dir : List.of("keys", "snapshots", "index")) {
+            try (Stream<Path> s = Files.list(repo.resolve(dir))) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.writeString(config, Files.readString(config).replace("\"encrypted\":true", "\"encrypted\":false"));
+        clock.advance(Duration.ofDays(2));
+        Scheduler.PassResult again = all(home);
+        assertNotEquals(0, again.exitCode(), again.toString());
+        String msg = again.reports().get(0).message();
+        assertTrue(msg.contains("target 'cloud' is encrypted") && msg.contains("nothing was written"), msg);
+        try (Stream<Path> s = Files.list(repo.resolve("snapshots"))) {
+            assertEquals(0, s.count());
+        }
+    }
+
+    @Test
     void oneBackupIsCopiedToEverySiblingTarget() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("work"));
         byte[] b = new byte[3 << 20];
