@@ -1,9 +1,16 @@
 @echo off
 rem vault launcher for Windows: builds the runnable jar on first use or when sources changed, then runs it.
-rem Set VAULT_JAVA_OPTS to pass extra JVM options.
+rem Set VAULT_JAVA_OPTS to pass extra JVM options; VAULT_JAR runs another build of vault (no rebuild).
 setlocal
 set "HERE=%~dp0"
 set "JAR=%HERE%cli\target\vault.jar"
+set "JSA=%HERE%cli\target\vault.jsa"
+if not defined VAULT_JAR goto ownjar
+set "JAR=%VAULT_JAR%"
+for %%J in ("%VAULT_JAR%") do set "JSA=%%~dpnJ.jsa"
+if not exist "%JAR%" (echo vault: VAULT_JAR=%VAULT_JAR% does not exist; build it or unset VAULT_JAR. 1>&2 & exit /b 1)
+goto run
+:ownjar
 if not exist "%JAR%" goto build
 powershell -NoProfile -Command "$j=(Get-Item -LiteralPath '%JAR%').LastWriteTime; $c=Get-ChildItem -LiteralPath '%HERE%' -Recurse -File -Include *.java,pom.xml | Where-Object { $_.FullName -notmatch '\\(target|\.git)\\' -and $_.LastWriteTime -gt $j } | Select-Object -First 1; if ($c) { exit 1 } else { exit 0 }"
 if errorlevel 1 goto build
@@ -20,7 +27,6 @@ del /q "%HERE%cli\target\vault.jsa" 2>nul
 echo vault: build done. 1>&2
 :run
 rem Start-up archive (AppCDS), made after each build by a quiet 'vault demo'; it halves start-up.
-set "JSA=%HERE%cli\target\vault.jsa"
 set "QUIETCDS=-Xlog:cds=off -Xlog:cds+dynamic=off"
 if exist "%JSA%" goto cdsready
 echo vault: preparing a start-up archive (once per build, ~10 s) 1>&2
