@@ -28,6 +28,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.DosFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -62,6 +63,8 @@ public final class Backup {
         public int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         /** Paths never backed up (e.g. the repository itself when it sits inside a source). */
         public List<Path> skip = new ArrayList<>();
+        /** Folder entries held back before their trees are saved (bounds memory; see deferTree). */
+        public int maxDeferredEntries = 50_000;
     }
 
     /** Counters updated while the backup runs; the totals come from a scan running alongside. */
@@ -187,6 +190,12 @@ public final class Backup {
     private BlobUploader up;
     /** Files read but whose chunk ids the workers may still be computing (see {@link #readFile}). */
     private final Map<Node, List<CompletableFuture<BlobId>>> hashing = new IdentityHashMap<>();
+    /** Finished folders whose trees are not saved yet, children before parents (see {@link #deferTree}). */
+    private final ArrayDeque<DeferredTree> deferred = new ArrayDeque<>();
+    private int deferredEntries;
+
+    private record DeferredTree(Tree tree, Tree parent, String parentId, Node owner) {
+    }
 
     private Backup(Repository repo, Prepared prep) {
         this.repo = repo;
@@ -242,6 +251,7 @@ public final class Backup {
                     }
                 }
             }
+            saveDeferredTrees();
             rootId = saveTree(root, parentRoot, parent == null ? null : parent.tree);
             up.finish();
         } finally {
@@ -363,14 +373,16 @@ public final class Backup {
                     parentSub = null;
                 }
             }
+            Tree sub;
             try {
-                n.subtree = saveTree(dirTree(p, rel, parentSub), parentSub, prev == null ? null : prev.subtree);
+                sub = dirTree(p, rel, parentSub);
             } catch (NoSuchFileException e) {
                 return null;
             } catch (IOException e) {
                 unreadable.add(rel + "/: " + reason(e));
                 return null;
             }
+            deferTree(sub, parentSub, prev == null ? null : prev.subtree, n); // a failure to save is the repository's: fatal
             sum.dirs++;
             return n;
         }
@@ -519,6 +531,28 @@ public final class Backup {
             }
             throw new IOException(c);
         }
+    }
+
+    /**
+     * Queues a finished folder's tree to be saved later, when the workers have (almost surely) hashed
+     * its files' chunks: saving it now would make this thread wait for the last of them, queued behind
+     * up to the whole in-flight budget of compression work, at the end of every folder. Folders are
+     * queued children first, so each is saved after its subfolders' ids are set; the queue is drained
+     * when it holds many entries (bounding memory) and before the root is saved.
+     */
+    private void deferTree(Tree t, Tree parent, String parentId, Node owner) throws IOException {
+        deferred.add(new DeferredTree(t, parent, parentId, owner));
+        deferredEntries += t.nodes.size() + 1;
+        if (deferredEntries > o.maxDeferredEntries) {
+            saveDeferredTrees();
+        }
+    }
+
+    private void saveDeferredTrees() throws IOException {
+        for (DeferredTree d; (d = deferred.poll()) != null; ) {
+            d.owner().subtree = saveTree(d.tree(), d.parent(), d.parentId());
+        }
+        deferredEntries = 0;
     }
 
     /** Saves a folder's tree; an unchanged folder keeps its parent's tree id without serializing it again. */

@@ -123,6 +123,36 @@ class BackupRestoreTest {
     }
 
     @Test
+    void treesSavedInBatchesMidWalkAreTheSameAsTreesSavedAtTheEnd() throws IOException {
+        Path src = tmp.resolve("src");
+        Random rnd = new Random(3);
+        for (String a : List.of("a", "b", "c")) {
+            for (String b : List.of("x", "y", "z", "w")) {
+                for (int i = 0; i < 5; i++) {
+                    write(src.resolve(a + "/" + b + "/f" + i + ".txt"), ("file " + a + b + i + " ").repeat(1 + rnd.nextInt(400)).getBytes());
+                }
+            }
+            write(src.resolve(a + "/big.bin"), random((1 << 20) + rnd.nextInt(1 << 20), rnd.nextLong()));
+        }
+        Repository repo = init(new InMemoryStorage(), true);
+        Backup.Options small = new Backup.Options();
+        small.sources.add(src);
+        small.useParent = false;
+        small.maxDeferredEntries = 3; // saves the waiting trees after nearly every folder
+        Backup.Result b1 = Backup.run(repo, small);
+        Backup.Options whole = new Backup.Options();
+        whole.sources.add(src);
+        whole.useParent = false;
+        Backup.Result b2 = Backup.run(repo, whole);
+        assertEquals(b2.snapshot.tree, b1.snapshot.tree);
+        Node a = repo.loadTree(BlobId.parse(b1.snapshot.tree)).find("a");
+        assertNotNull(a.subtree);
+        assertEquals(5, repo.loadTree(BlobId.parse(repo.loadTree(BlobId.parse(a.subtree)).find("x").subtree)).nodes.size());
+        restore(repo, b1.snapshot.id, tmp.resolve("out"));
+        assertSameTree(src, tmp.resolve("out"));
+    }
+
+    @Test
     void chunksOfALargeFileAreExactlyTheChunkersOverTheWholeFile() throws IOException {
         // larger than the 16 MiB read buffer, with a long run of zeros where no boundary is found (8 MiB
         // chunks): how the backup refills its buffer must never move a boundary, or dedup breaks
