@@ -135,6 +135,33 @@ class RepoMaintenanceTest {
     }
 
     @Test
+    void indexFilesReadInParallelKeepEveryEntryAndNameTheDamagedOne() throws IOException {
+        Repository repo = init(local(), true);
+        Path ws = workspace();
+        for (int i = 0; i < 4; i++) {
+            Files.writeString(ws.resolve("round.txt"), "round " + i);
+            backup(repo, ws);
+        }
+        List<String> names = repo.storage().list(FileType.INDEX);
+        assertTrue(names.size() >= 4, names.toString());
+        int entries = 0;
+        for (String n : names) {
+            entries += repo.readDocument(FileType.INDEX, n, IndexFile.class).packs.stream()
+                    .mapToInt(pk -> pk.blobs.size()).sum();
+        }
+        assertEquals(entries, reopen().loadIndex(null).blobCount());
+        String bad = names.get(2);
+        Path ip = local().path(new Handle(FileType.INDEX, bad));
+        Files.write(ip, Arrays.copyOf(Files.readAllBytes(ip), 30));
+        List<String> errors = new java.util.ArrayList<>();
+        reopen().loadIndex(errors);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("index/" + bad), errors.toString());
+        VaultException e = assertThrows(VaultException.class, () -> reopen().loadIndex(null));
+        assertTrue(e.getMessage().contains("index file " + bad), e.getMessage());
+    }
+
+    @Test
     void swappedBlobFailsAuthentication() throws IOException {
         InMemoryStorage mem = new InMemoryStorage();
         Repository repo = init(mem, true);
