@@ -165,7 +165,7 @@ public final class Restore {
             t.setDaemon(true);
             return t;
         });
-        chunkPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), rr -> {
+        chunkPool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors() + 1, rr -> {
             Thread t = new Thread(rr, "vault-restore-chunk");
             t.setDaemon(true);
             return t;
