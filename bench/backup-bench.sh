@@ -188,6 +188,19 @@ row() {
     printf '%-36s %9s %9s %9s %12s  %s\n' "$1" "$v" "$r" "$b" "$q" "$verdict"
 }
 
+# paired METRIC LABEL TARGET: vault/restic per run (both ran in the same round, minutes apart), and the
+# median of those ratios. On a shared machine whose speed drifts between rounds this is steadier than
+# the ratio of the two medians in the table above.
+paired() {
+    local v r i q=() m
+    is_active vault && is_active restic || return 0
+    read -ra v <<< "${R[vault/$1]:-}"
+    read -ra r <<< "${R[restic/$1]:-}"
+    for ((i = 0; i < ${#v[@]} && i < ${#r[@]}; i++)); do q+=("$(ratio "${v[$i]}" "${r[$i]}")"); done
+    m=$(median "${q[@]}")
+    printf '%-36s %-40s median %5.2f  %s\n' "$2" "${q[*]}" "$m" "$(check "$m" '<=' "$3") (<= $3)"
+}
+
 rss_all() { # peak RSS over every step and run of a tool, MiB
     local k m=0 x
     is_active "$1" || { echo -; return; }
@@ -230,6 +243,14 @@ rss_all() { # peak RSS over every step and run of a tool, MiB
     v=$(rss_all vault)
     printf '%-36s %9s %9s %9s %12s  %s\n' "peak RSS, any step, MiB" "$v" "$(rss_all restic)" "$(rss_all borg)" \
         "$(ratio "$v" "$(rss_all restic)")" "$(awk -v m="$v" 'BEGIN{ if (m=="-") print "-"; else if (m*1048576 <= 300e6) print "met"; else print "MISSED" }') (<= 300 MB = 286 MiB)"
+    if is_active vault && is_active restic; then
+        echo
+        echo "vault/restic in each run (run 1 first), and the median of those ratios:"
+        paired first_s "first backup" 0.7
+        paired nochange_s "no-change backup" 1.0
+        paired edits_s "backup after edit-day" 1.0
+        paired restore_s "full restore" 0.8
+    fi
     echo
     echo "chunker harness (bench/ChunkerBench.java, one core, on $LARGE_REL):"
     printf '%s\n' "$CHUNKER_OUT" | sed 's/^/  /'
