@@ -29,6 +29,20 @@ public interface Crypto {
     /** Reverses {@link #seal}; fails if the bytes or the associated data were changed. */
     byte[] open(byte[] sealed, byte[] ad) throws GeneralSecurityException;
 
+    /**
+     * Opens what {@link #seal(int, byte[], int, int, byte[])} sealed with a flag: the flag byte goes
+     * to {@code flag[0]} and the body is returned. Encrypted repositories decrypt the body straight
+     * into its own array (no copy of a whole chunk to drop one byte).
+     */
+    default byte[] openBody(byte[] sealed, byte[] ad, int[] flag) throws GeneralSecurityException {
+        byte[] p = open(sealed, ad);
+        if (p.length == 0) {
+            throw new GeneralSecurityException("ciphertext holds no flag byte");
+        }
+        flag[0] = p[0] & 0xff;
+        return java.util.Arrays.copyOfRange(p, 1, p.length);
+    }
+
     /** Seed of the chunker's gear table: secret when encrypted so chunk sizes do not reveal contents. */
     long chunkerSeed(long configSeed);
 }

@@ -468,32 +468,71 @@ public final class MasterKey implements Crypto {
 
     @Override
     public byte[] open(byte[] sealed, byte[] ad) throws GeneralSecurityException {
+        return open(sealed, ad, null);
+    }
+
+    @Override
+    public byte[] openBody(byte[] sealed, byte[] ad, int[] flag) throws GeneralSecurityException {
+        return open(sealed, ad, flag);
+    }
+
+    /** The first segment's plaintext when it holds the flag byte (one per thread, reused). */
+    private static final ThreadLocal<byte[]> FIRST_SEGMENT = ThreadLocal.withInitial(() -> new byte[SEGMENT]);
+
+    /**
+     * Opens every segment. With {@code flag} given, the first plaintext byte goes to {@code flag[0]}
+     * and the rest is returned: the first segment is decrypted into a scratch buffer, the others
+     * straight into place, so a stored chunk is never copied whole to drop its flag byte.
+     */
+    private byte[] open(byte[] sealed, byte[] ad, int[] flag) throws GeneralSecurityException {
         int full = SEGMENT + overhead;
         int segments = sealed.length <= overhead ? 1 : (sealed.length - overhead + full - 1) / full;
         long plainLen = (long) sealed.length - (long) segments * overhead;
         if (plainLen < 0 || (segments > 1 && plainLen <= (long) (segments - 1) * SEGMENT)) {
             throw new GeneralSecurityException("ciphertext has an impossible length " + sealed.length);
         }
-        byte[] out = new byte[(int) plainLen];
-        int pos = 0;
+        int skip = flag == null ? 0 : 1;
+        if (plainLen < skip) {
+            throw new GeneralSecurityException("ciphertext holds no flag byte");
+        }
+        byte[] out = new byte[(int) plainLen - skip];
+        int pos = 0; // in the logical plaintext (flag included)
         for (int i = 0; i < segments; i++) {
             int from = i * full;
             int to = Math.min(sealed.length, from + full);
             byte[] segAd = segmentAd(ad, i, i == segments - 1);
+            byte[] dst = out;
+            int at = pos - skip;
+            if (i == 0 && skip == 1) {
+                dst = FIRST_SEGMENT.get();
+                at = 0;
+            }
+            int n;
             if (aesKey == null) {
                 byte[] p = aead().decrypt(Arrays.copyOfRange(sealed, from, to), segAd);
-                System.arraycopy(p, 0, out, pos, p.length);
-                pos += p.length;
+                if (p.length > dst.length - at) {
+                    throw new GeneralSecurityException("segment " + i + " is longer than its slot");
+                }
+                System.arraycopy(p, 0, dst, at, p.length);
+                n = p.length;
             } else {
                 Cipher c = CIPHER.get();
                 c.init(Cipher.DECRYPT_MODE, aesKey, new GCMParameterSpec(TAG * 8, sealed, from, IV));
                 c.updateAAD(segAd);
                 try {
-                    pos += c.doFinal(sealed, from + IV, to - from - IV, out, pos);
+                    n = c.doFinal(sealed, from + IV, to - from - IV, dst, at);
                 } catch (javax.crypto.ShortBufferException e) {
                     throw new GeneralSecurityException("segment " + i + " is longer than its slot");
                 }
             }
+            if (dst != out) {
+                if (n < 1) {
+                    throw new GeneralSecurityException("ciphertext holds no flag byte");
+                }
+                flag[0] = dst[0] & 0xff;
+                System.arraycopy(dst, 1, out, 0, n - 1);
+            }
+            pos += n;
         }
         return out;
     }

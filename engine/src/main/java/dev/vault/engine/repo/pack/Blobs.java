@@ -54,13 +54,18 @@ public final class Blobs {
         if (payload[0] != 1) {
             throw new CorruptDataException("unknown compression flag " + payload[0]);
         }
-        long size = Zstd.getFrameContentSize(payload, 1, payload.length - 1);
+        return unzstd(payload, 1, payload.length - 1, maxSize);
+    }
+
+    /** Decompresses the zstd frame in {@code src[off, off+len)}, whose declared size must be at most {@code maxSize}. */
+    private static byte[] unzstd(byte[] src, int off, int len, int maxSize) throws CorruptDataException {
+        long size = Zstd.getFrameContentSize(src, off, len);
         if (size < 0 || size > maxSize) {
             throw new CorruptDataException("compressed frame has invalid size " + size);
         }
         byte[] out = new byte[(int) size];
         try {
-            long n = DCTX.get().decompressByteArray(out, 0, out.length, payload, 1, payload.length - 1);
+            long n = DCTX.get().decompressByteArray(out, 0, out.length, src, off, len);
             if (n != size) {
                 throw new CorruptDataException("compressed frame decoded to " + n + " bytes, expected " + size);
             }
@@ -106,13 +111,21 @@ public final class Blobs {
     /** Decodes and verifies a stored blob: authenticates, decompresses and checks that its id matches. */
     public static byte[] decode(Crypto crypto, BlobType type, BlobId id, byte[] stored, int rawLength)
             throws CorruptDataException {
-        byte[] payload;
+        byte[] body;
+        int[] flag = new int[1];
         try {
-            payload = crypto.open(stored, ad(type, id));
+            body = crypto.openBody(stored, ad(type, id), flag);
         } catch (GeneralSecurityException e) {
             throw new CorruptDataException("blob " + id.shortHex() + " fails authentication");
         }
-        byte[] plain = decompress(payload, Math.max(rawLength, 0));
+        byte[] plain;
+        if (flag[0] == 0) {
+            plain = body; // stored raw: the body is the plaintext
+        } else if (flag[0] == 1) {
+            plain = unzstd(body, 0, body.length, Math.max(rawLength, 0));
+        } else {
+            throw new CorruptDataException("unknown compression flag " + (byte) flag[0]);
+        }
         if (plain.length != rawLength) {
             throw new CorruptDataException("blob " + id.shortHex() + " has " + plain.length + " bytes, expected " + rawLength);
         }

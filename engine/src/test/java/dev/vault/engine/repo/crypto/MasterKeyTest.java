@@ -108,4 +108,45 @@ class MasterKeyTest {
         assertArrayEquals(key.id(new byte[] {1, 2}, 0, 2), back.id(new byte[] {1, 2}, 0, 2));
         assertThrows(GeneralSecurityException.class, () -> KeyFile.unlock(kf, "wrong".toCharArray()));
     }
+    @Test
+    void openBodySplitsOffTheFlagAtEverySizeAndStillAuthenticates() throws GeneralSecurityException {
+        int seg = MasterKey.SEGMENT;
+        for (int len : new int[] {0, 1, seg - 2, seg - 1, seg, seg + 1, 3 * seg + 5}) {
+            byte[] body = random(len + 3);
+            byte[] sealed = key.seal(1, body, 3, len, ad);
+            int[] flag = new int[1];
+            assertArrayEquals(Arrays.copyOfRange(body, 3, 3 + len), key.openBody(sealed, ad, flag), "length " + len);
+            assertEquals(1, flag[0]);
+            // the default (open, then copy) gives the same
+            int[] flag2 = new int[1];
+            assertArrayEquals(Arrays.copyOfRange(body, 3, 3 + len), new Crypto() {
+                public boolean encrypted() {
+                    return true;
+                }
+
+                public byte[] id(byte[] d, int o, int l) {
+                    return key.id(d, o, l);
+                }
+
+                public byte[] seal(byte[] plain, byte[] a) {
+                    return key.seal(plain, a);
+                }
+
+                public byte[] open(byte[] s2, byte[] a) throws GeneralSecurityException {
+                    return key.open(s2, a);
+                }
+
+                public long chunkerSeed(long c) {
+                    return c;
+                }
+            }.openBody(sealed, ad, flag2));
+            assertEquals(1, flag2[0]);
+            for (int at : new int[] {0, sealed.length / 2, sealed.length - 1}) {
+                byte[] bad = sealed.clone();
+                bad[at] ^= 1;
+                assertThrows(GeneralSecurityException.class, () -> key.openBody(bad, ad, new int[1]), "flip at " + at);
+            }
+        }
+        assertThrows(GeneralSecurityException.class, () -> key.openBody(key.seal(new byte[0], ad), ad, new int[1]));
+    }
 }
