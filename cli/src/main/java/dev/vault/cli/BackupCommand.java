@@ -3,7 +3,9 @@ package dev.vault.cli;
 import dev.vault.engine.ExitCodes;
 import dev.vault.engine.repo.Backup;
 import dev.vault.engine.repo.Repository;
+import dev.vault.engine.repo.crypto.MasterKey;
 import dev.vault.engine.repo.snapshot.Snapshot;
+import dev.vault.engine.repo.storage.LocalStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,6 +67,10 @@ public final class BackupCommand extends BaseCommand {
         Backup.Result r;
         // the sources are listed while the repository opens (the password's key derivation takes ~0.4 s)
         try (Backup.Prepared backup = Backup.prepare(o)) {
+            if (Repository.peekEncryptedAndEmpty(new LocalStorage(repoOptions.location(env())))) {
+                // a first backup seals every byte: get the crypto paths compiled while scrypt runs
+                MasterKey.warmUpInBackground(true);
+            }
             Repository repo = repoOptions.open(this, false);
             if (Progress.wanted(json())) {
                 Backup.Progress p = new Backup.Progress();

@@ -223,6 +223,20 @@ public final class Repository implements Closeable {
         }
     }
 
+    /**
+     * True when the repository in {@code storage} says it is encrypted and holds no snapshot yet, so
+     * the coming backup is its first and will seal every byte; read without the key (a hint only:
+     * false whenever anything cannot be read).
+     */
+    public static boolean peekEncryptedAndEmpty(Storage storage) {
+        try {
+            RepoConfig cfg = GSON.fromJson(new String(storage.read(Handle.config()), StandardCharsets.UTF_8), RepoConfig.class);
+            return cfg != null && cfg.encrypted && storage.list(FileType.SNAPSHOT).isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public Storage storage() {
         return storage;
     }

@@ -162,6 +162,18 @@ class RepoMaintenanceTest {
     }
 
     @Test
+    void peekingForAFirstBackupNeedsNoKeyAndIsOnlyTrueForAnEmptyEncryptedRepository() throws IOException {
+        assertFalse(Repository.peekEncryptedAndEmpty(local()), "no repository yet");
+        Repository repo = init(local(), true);
+        assertTrue(Repository.peekEncryptedAndEmpty(local()));
+        backup(repo, workspace());
+        assertFalse(Repository.peekEncryptedAndEmpty(local()), "it has a snapshot");
+        InMemoryStorage plain = new InMemoryStorage();
+        init(plain, false);
+        assertFalse(Repository.peekEncryptedAndEmpty(plain), "not encrypted");
+    }
+
+    @Test
     void swappedBlobFailsAuthentication() throws IOException {
         InMemoryStorage mem = new InMemoryStorage();
         Repository repo = init(mem, true);

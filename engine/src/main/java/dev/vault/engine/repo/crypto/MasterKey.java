@@ -340,10 +340,15 @@ public final class MasterKey implements Crypto {
      * touch little data (a no-change backup), so it is not started by {@code Repository.open}.
      */
     public static void warmUpInBackground(boolean seal) {
+        if (!WARMING_UP.compareAndSet(false, true)) {
+            return; // once per process is enough: the JIT keeps what it compiled
+        }
         Thread t = new Thread(() -> warmUpJit(seal), "vault-jit-warm-up");
         t.setDaemon(true);
         t.start();
     }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING_UP = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A fresh random key for a new repository. */
     public static MasterKey generate() {
