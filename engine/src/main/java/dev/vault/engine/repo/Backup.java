@@ -448,7 +448,7 @@ public final class Backup {
     /**
      * Reads and chunks a file on this thread; the workers hash each chunk (and store it unless the
      * repository has it), so this thread never waits for a hash. The ids arrive as futures, which
-     * {@link #resolve} waits for only when the file's folder is complete.
+     * {@link #resolve} waits for only when the file's folder tree is saved (see {@link #deferTree}).
      */
     private List<CompletableFuture<BlobId>> readFile(Path p, String rel, long size) throws IOException {
         if (o.progress != null) {
