@@ -278,6 +278,10 @@ public final class Backup {
         snap.summary = sum;
         String id = repo.writeDocument(FileType.SNAPSHOT, snap);
         sum.bytesAdded += repo.storage().size(new Handle(FileType.SNAPSHOT, id));
+        if (repo.storage().cacheDir() != null && up.blobsAdded.get() > 0) {
+            // the index now includes this backup's files: the next command opens without parsing them
+            dev.vault.engine.repo.index.IndexCache.write(repo.storage().cacheDir(), index);
+        }
         snap.id = id;
         Result r = new Result();
         r.snapshot = snap;

@@ -305,20 +305,44 @@ public final class Repository implements Closeable {
         }
         synchronized (this) {
             if (index == null) {
-                index = loadIndex(null);
+                index = loadIndex(null, true);
             }
             return index;
         }
     }
 
+    /** Reads every index file again, never the local binary copy (prune rewrites the index from it). */
     public synchronized MasterIndex reloadIndex() throws IOException {
-        index = loadIndex(null);
+        index = loadIndex(null, false);
         return index;
     }
 
-    /** Loads every index file; damaged ones are reported to {@code errors} if given, else fail the load. */
+    /**
+     * Loads every index file; damaged ones are reported to {@code errors} if given, else fail the load.
+     * With {@code errors} (check), the index files themselves are read, never the local binary copy,
+     * and what they hold becomes this repository's index for everything read afterwards.
+     */
     public MasterIndex loadIndex(List<String> errors) throws IOException {
+        if (errors == null) {
+            return loadIndex(null, true);
+        }
+        MasterIndex mi = loadIndex(errors, false);
+        synchronized (this) {
+            index = mi;
+        }
+        return mi;
+    }
+
+    private MasterIndex loadIndex(List<String> errors, boolean useCache) throws IOException {
         List<String> names = storage.list(FileType.INDEX);
+        // the binary copy in the local cache, when it was made from exactly these files
+        java.nio.file.Path cache = useCache ? storage.cacheDir() : null;
+        if (cache != null) {
+            MasterIndex cached = dev.vault.engine.repo.index.IndexCache.read(cache, names);
+            if (cached != null) {
+                return cached;
+            }
+        }
         Object[] read = readIndexFiles(names);
         MasterIndex mi = new MasterIndex();
         for (int i = 0; i < names.size(); i++) {
@@ -339,6 +363,9 @@ public final class Repository implements Closeable {
             } else {
                 throw (RuntimeException) read[i];
             }
+        }
+        if (errors == null && storage.cacheDir() != null) {
+            dev.vault.engine.repo.index.IndexCache.write(storage.cacheDir(), mi);
         }
         return mi;
     }

@@ -20,22 +20,45 @@ public final class MasterIndex {
     private final Map<String, Long> packSizes = new ConcurrentHashMap<>();
     private final Map<String, List<String>> packsByIndexFile = new ConcurrentHashMap<>();
 
+    /** One pack as an index file lists it. */
+    public record PackRecord(String id, long size, List<PackEntry> entries) {
+    }
+
     public void add(String indexFileName, IndexFile f) {
-        List<String> names = new ArrayList<>();
+        List<PackRecord> records = new ArrayList<>(f.packs.size());
         for (IndexFile.Pack p : f.packs) {
-            List<PackEntry> entries = new ArrayList<>();
+            List<PackEntry> entries = new ArrayList<>(p.blobs.size());
             for (IndexFile.Blob b : p.blobs) {
-                PackEntry e = IndexFile.entry(b);
-                entries.add(e);
-                blobs.putIfAbsent(e.id(), new Location(p.id, e));
+                entries.add(IndexFile.entry(b));
             }
-            packs.putIfAbsent(p.id, entries);
-            packSizes.putIfAbsent(p.id, p.size);
-            names.add(p.id);
+            records.add(new PackRecord(p.id, p.size, entries));
+        }
+        add(indexFileName, records);
+    }
+
+    /** Adds the packs one index file lists (null name: packs not yet in any index file). */
+    public void add(String indexFileName, List<PackRecord> records) {
+        List<String> names = new ArrayList<>(records.size());
+        for (PackRecord p : records) {
+            for (PackEntry e : p.entries()) {
+                blobs.putIfAbsent(e.id(), new Location(p.id(), e));
+            }
+            packs.putIfAbsent(p.id(), p.entries());
+            packSizes.putIfAbsent(p.id(), p.size());
+            names.add(p.id());
         }
         if (indexFileName != null) {
             packsByIndexFile.put(indexFileName, names);
         }
+    }
+
+    /** The packs an index file lists, as added (empty when unknown). */
+    public List<PackRecord> packsOf(String indexFileName) {
+        List<PackRecord> out = new ArrayList<>();
+        for (String p : packsByIndexFile.getOrDefault(indexFileName, List.of())) {
+            out.add(new PackRecord(p, packSize(p), packEntries(p)));
+        }
+        return out;
     }
 
     public void addPack(String packId, long size, List<PackEntry> entries) {

@@ -24,6 +24,11 @@ public final class CachingStorage extends ForwardingStorage {
         this.dir = cacheDir;
     }
 
+    @Override
+    public Path cacheDir() {
+        return dir;
+    }
+
     private static boolean cacheable(Handle h) {
         return h.type() == FileType.INDEX || h.type() == FileType.SNAPSHOT;
     }

@@ -75,4 +75,9 @@ public abstract class ForwardingStorage implements Storage {
     public void close() throws IOException {
         inner.close();
     }
+
+    @Override
+    public java.nio.file.Path cacheDir() {
+        return inner.cacheDir();
+    }
 }

@@ -30,6 +30,11 @@ public interface Storage extends Closeable {
 
     void delete(Handle h) throws IOException;
 
+    /** The local folder caching this repository's metadata (see CachingStorage), or null when there is none. */
+    default java.nio.file.Path cacheDir() {
+        return null;
+    }
+
     /** A file being written piece by piece (a pack); it appears under its handle only on commit. */
     interface PendingFile extends Closeable {
         void write(byte[] b, int off, int len) throws IOException;
