@@ -30,7 +30,7 @@ import java.util.UUID;
  *       (CRC-32C runs at full speed even before the JIT has compiled anything: SHA-256 over 0.8 MB took
  *       ~40 ms there, a third of what the cache saves; the cache guards against accidents, not against
  *       someone who can write to the user's own files);</li>
- *   <li>it is never used by {@code check}, which reads the index files themselves.</li>
+ *   <li>it is never used by {@code check} or {@code prune}, which read the index files themselves.</li>
  * </ul>
  * Layout: {@code "vault index cache 2\n"}, 32-byte key (SHA-256 of the sorted index file names, one per
  * line), u32 file count, per file: UTF name, u32 pack count, per pack: UTF id, u64 size, u32 entry
