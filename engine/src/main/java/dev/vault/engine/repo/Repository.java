@@ -215,9 +215,14 @@ public final class Repository implements Closeable {
 
     /** The repository id from the config, or null when there is no readable config (open() then explains). */
     public static String peekId(Storage storage) {
+        RepoConfig cfg = peekConfig(storage);
+        return cfg != null && cfg.id != null && cfg.id.matches("[0-9a-f]{16,64}") ? cfg.id : null;
+    }
+
+    /** The config as stored (plain JSON, read without the key), or null when there is none or it is unreadable. */
+    private static RepoConfig peekConfig(Storage storage) {
         try {
-            RepoConfig cfg = GSON.fromJson(new String(storage.read(Handle.config()), StandardCharsets.UTF_8), RepoConfig.class);
-            return cfg != null && cfg.id != null && cfg.id.matches("[0-9a-f]{16,64}") ? cfg.id : null;
+            return GSON.fromJson(new String(storage.read(Handle.config()), StandardCharsets.UTF_8), RepoConfig.class);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -229,10 +234,10 @@ public final class Repository implements Closeable {
      * false whenever anything cannot be read).
      */
     public static boolean peekEncryptedAndEmpty(Storage storage) {
+        RepoConfig cfg = peekConfig(storage);
         try {
-            RepoConfig cfg = GSON.fromJson(new String(storage.read(Handle.config()), StandardCharsets.UTF_8), RepoConfig.class);
             return cfg != null && cfg.encrypted && storage.list(FileType.SNAPSHOT).isEmpty();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             return false;
         }
     }

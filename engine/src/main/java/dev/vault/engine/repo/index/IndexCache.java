@@ -81,7 +81,7 @@ public final class IndexCache {
             }
             return mi.indexFiles().size() == indexFiles.size() && mi.indexFiles().containsAll(indexFiles) ? mi : null;
         } catch (IOException | RuntimeException e) {
-            return null; // damaged in a way the hash did not show (cannot happen) or from another version
+            return null; // damaged in a way the CRC did not show: only speed is lost
         }
     }
 
