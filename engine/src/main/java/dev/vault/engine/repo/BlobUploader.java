@@ -145,7 +145,7 @@ final class BlobUploader implements AutoCloseable {
     private void add(BlobType type, BlobId id, byte[] stored, int rawLength) throws IOException {
         PackWriter full = null;
         synchronized (packers) {
-            PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter(repo.storage(), repo.crypto()));
+            PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming()));
             pw.add(type, id, stored, rawLength);
             if (pw.size() >= repo.config().packSize) {
                 full = pw;

@@ -1,6 +1,5 @@
 package dev.vault.engine.repo;
 
-import dev.vault.engine.repo.crypto.Hashes;
 import dev.vault.engine.repo.index.MasterIndex;
 import dev.vault.engine.repo.pack.BlobId;
 import dev.vault.engine.repo.pack.BlobType;
@@ -8,6 +7,7 @@ import dev.vault.engine.repo.pack.Blobs;
 import dev.vault.engine.repo.pack.CorruptDataException;
 import dev.vault.engine.repo.pack.PackEntry;
 import dev.vault.engine.repo.pack.PackReader;
+import dev.vault.engine.repo.pack.PackWriter;
 import dev.vault.engine.repo.snapshot.Node;
 import dev.vault.engine.repo.snapshot.Snapshot;
 import dev.vault.engine.repo.snapshot.Tree;
@@ -145,11 +145,15 @@ public final class Check {
         } catch (IOException e) {
             return "cannot be read: " + e.getMessage();
         }
-        if (!Hashes.sha256Hex(data).equals(pack)) {
-            return "content does not match its name (damaged)";
-        }
         List<PackEntry> header;
         try {
+            // format 2 names a pack by its header, which lists every blob and must begin where they end
+            // (PackReader checks that); each blob is then verified by its id below
+            PackWriter.Naming naming = repo.config().packNaming();
+            int trailer = naming == PackWriter.Naming.HEADER ? PackReader.trailerStart(data) : 0;
+            if (!naming.nameOf(data, trailer).equals(pack)) {
+                return "content does not match its name (damaged)";
+            }
             header = PackReader.entries(repo.crypto(), data);
         } catch (CorruptDataException e) {
             return e.getMessage();

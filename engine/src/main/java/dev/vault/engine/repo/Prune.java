@@ -108,7 +108,7 @@ public final class Prune {
         for (String pack : keep) {
             newIndex.add(pack, idx.packSize(pack), idx.packEntries(pack));
         }
-        PackWriter pw = new PackWriter(repo.storage(), repo.crypto());
+        PackWriter pw = new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming());
         Set<BlobId> copied = new HashSet<>();
         for (String pack : repack) {
             for (PackEntry e : idx.packEntries(pack)) {
@@ -122,7 +122,7 @@ public final class Prune {
                 if (pw.size() >= repo.config().packSize) {
                     writePack(repo, pw, newIndex);
                     r.packsWritten++;
-                    pw = new PackWriter(repo.storage(), repo.crypto());
+                    pw = new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming());
                 }
             }
         }

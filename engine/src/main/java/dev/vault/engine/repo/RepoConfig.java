@@ -2,9 +2,16 @@ package dev.vault.engine.repo;
 
 /** The repository's {@code config} file (plain JSON; holds no secret): format version, id and fixed parameters. */
 public final class RepoConfig {
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The version new repositories get. 2 names packs by the SHA-256 of their header alone (docs/FORMAT.md
+     * §3.4), so a backup no longer hashes every stored byte a second time; 1 named them by the whole file.
+     */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest version this vault still reads and writes (in that version's own format). */
+    public static final int OLDEST_VERSION = 1;
 
-    public int version = FORMAT_VERSION;
+    /** 0 when the file does not say: such a config is refused as damaged. */
+    public int version;
     public String id;
     public boolean encrypted;
     public Chunker chunker = new Chunker();
@@ -18,5 +25,10 @@ public final class RepoConfig {
         public int avg;
         public int max;
         public long seed;
+    }
+
+    /** How this repository names its packs. */
+    public dev.vault.engine.repo.pack.PackWriter.Naming packNaming() {
+        return version >= 2 ? dev.vault.engine.repo.pack.PackWriter.Naming.HEADER : dev.vault.engine.repo.pack.PackWriter.Naming.WHOLE_FILE;
     }
 }

@@ -98,6 +98,7 @@ public final class Repository implements Closeable {
         byte[] idb = new byte[32];
         rnd.nextBytes(idb);
         RepoConfig cfg = new RepoConfig();
+        cfg.version = RepoConfig.FORMAT_VERSION;
         cfg.id = HexFormat.of().formatHex(idb);
         cfg.encrypted = o.encrypt;
         cfg.chunker.min = o.chunkMin;
@@ -144,6 +145,10 @@ public final class Repository implements Closeable {
         if (cfg == null || cfg.id == null || cfg.chunker == null) {
             throw new VaultException(ExitCodes.NO_REPOSITORY, "the config file of " + storage.location()
                     + " is damaged or not a vault repository config.");
+        }
+        if (cfg.version < RepoConfig.OLDEST_VERSION) {
+            throw new VaultException(ExitCodes.NO_REPOSITORY, "the config file of " + storage.location()
+                    + " has no valid format version (" + cfg.version + "): it is damaged or not a vault repository config.");
         }
         if (cfg.version > RepoConfig.FORMAT_VERSION) {
             throw new VaultException(ExitCodes.FAILURE, "repository " + storage.location() + " uses format version "

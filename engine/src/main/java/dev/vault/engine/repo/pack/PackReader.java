@@ -15,14 +15,8 @@ public final class PackReader {
 
     /** The entries listed in the header of {@code pack}; fails if the header is damaged. */
     public static List<PackEntry> entries(Crypto crypto, byte[] pack) throws CorruptDataException {
-        if (pack.length < 4) {
-            throw new CorruptDataException("pack is truncated (" + pack.length + " bytes)");
-        }
-        int hlen = ByteBuffer.wrap(pack, pack.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        if (hlen < 0 || hlen > pack.length - 4) {
-            throw new CorruptDataException("pack header length " + hlen + " is impossible; the pack is truncated or damaged");
-        }
-        int hstart = pack.length - 4 - hlen;
+        int hstart = trailerStart(pack);
+        int hlen = pack.length - 4 - hstart;
         byte[] header;
         try {
             header = crypto.open(Arrays.copyOfRange(pack, hstart, hstart + hlen), PackWriter.HEADER_AD);
@@ -53,5 +47,17 @@ public final class PackReader {
             throw new CorruptDataException("pack header describes " + offset + " bytes of blobs but the pack holds " + hstart);
         }
         return out;
+    }
+
+    /** Where the trailer ({@code header || u32le headerLength}) of {@code pack} begins; fails if that is impossible. */
+    public static int trailerStart(byte[] pack) throws CorruptDataException {
+        if (pack.length < 4) {
+            throw new CorruptDataException("pack is truncated (" + pack.length + " bytes)");
+        }
+        int hlen = ByteBuffer.wrap(pack, pack.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        if (hlen < 0 || hlen > pack.length - 4) {
+            throw new CorruptDataException("pack header length " + hlen + " is impossible; the pack is truncated or damaged");
+        }
+        return pack.length - 4 - hlen;
     }
 }
