@@ -30,7 +30,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -65,6 +64,8 @@ public final class Backup {
         public List<Path> skip = new ArrayList<>();
         /** Folder entries held back before their trees are saved (bounds memory; see deferTree). */
         public int maxDeferredEntries = 50_000;
+        /** Size of each read buffer; raised to two maximum chunks when smaller (tests use small ones). */
+        public int readBufferSize = 16 * 1024 * 1024;
     }
 
     /** Counters updated while the backup runs; the totals come from a scan running alongside. */
@@ -183,7 +184,11 @@ public final class Backup {
     private final Options o;
     private final Prepared prep;
     private final FastCdc chunker;
-    private byte[] buf; // allocated on the first file read: a backup where nothing changed needs none
+    /** Read buffers (created on the first file read: a backup where nothing changed needs none). */
+    private ReadArenas arenas;
+    /** The buffer being read into, held by this thread, and its first byte not handed out yet. */
+    private ReadArenas.Arena cur;
+    private int pos;
     private final Snapshot.Summary sum = new Snapshot.Summary();
     private final List<String> unreadable = new ArrayList<>();
     private MasterIndex index;
@@ -460,43 +465,63 @@ public final class Backup {
         }
         List<CompletableFuture<BlobId>> hashed = new ArrayList<>();
         int max = chunker.maxSize();
-        if (buf == null) {
-            buf = new byte[Math.max(2 * max, 16 * 1024 * 1024)];
+        if (arenas == null) {
+            int bufSize = Math.max(2 * max, o.readBufferSize);
+            // two buffers let the reader go on while the last one's chunks are still in flight; with huge
+            // chunk limits one must do (the reader then waits for them when it moves on)
+            arenas = new ReadArenas(bufSize <= 32 * 1024 * 1024 ? 2 : 1, bufSize);
+        }
+        if (cur == null) {
+            cur = arenas.take();
+            pos = 0;
         }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            int start = 0;
-            int end = 0;
+            // the file's bytes follow the previous file's in the same buffer: its chunks may still be in flight
+            byte[] buf = cur.data;
+            int start = pos;
+            int end = pos;
             boolean eof = false;
-            while (true) {
-                int len = chunker.next(buf, start, end, eof);
-                if (len < 0) {
-                    // the chunker needs more bytes: move the undecided tail (usually about one chunk) to
-                    // the front, then fill the whole buffer, so that little is ever copied twice
-                    if (buf.length - end < max) {
-                        System.arraycopy(buf, start, buf, 0, end - start);
-                        end -= start;
-                        start = 0;
-                    }
-                    while (!eof && end < buf.length) {
-                        // at most 1 MiB per call: the JDK stages heap reads through a direct buffer of that size
-                        int r = ch.read(ByteBuffer.wrap(buf, end, Math.min(buf.length - end, 1 << 20)));
-                        if (r < 0) {
-                            eof = true;
-                        } else {
-                            end += r;
+            try {
+                while (true) {
+                    int len = chunker.next(buf, start, end, eof);
+                    if (len < 0) {
+                        // the chunker needs more bytes; when the buffer cannot take a whole chunk more, move the
+                        // undecided tail (usually about one chunk) to the front of a free buffer, then fill it
+                        if (buf.length - end < max) {
+                            ReadArenas.Arena old = cur;
+                            cur = null;
+                            old.release(); // first: with one buffer, take() waits for exactly this one
+                            ReadArenas.Arena next = arenas.take();
+                            System.arraycopy(buf, start, next.data, 0, end - start); // may be the same array
+                            cur = next;
+                            buf = next.data;
+                            end -= start;
+                            start = 0;
                         }
+                        while (!eof && end < buf.length) {
+                            // at most 1 MiB per call: the JDK stages heap reads through a direct buffer of that size
+                            int r = ch.read(ByteBuffer.wrap(buf, end, Math.min(buf.length - end, 1 << 20)));
+                            if (r < 0) {
+                                eof = true;
+                            } else {
+                                end += r;
+                            }
+                        }
+                        continue;
                     }
-                    continue;
+                    if (len == 0) {
+                        break;
+                    }
+                    cur.retain();
+                    hashed.add(up.hashAndSave(buf, start, len, cur::release));
+                    sum.bytesRead += len;
+                    if (o.progress != null) {
+                        o.progress.bytesDone.addAndGet(len);
+                    }
+                    start += len;
                 }
-                if (len == 0) {
-                    break;
-                }
-                hashed.add(up.hashAndSave(Arrays.copyOfRange(buf, start, start + len)));
-                sum.bytesRead += len;
-                if (o.progress != null) {
-                    o.progress.bytesDone.addAndGet(len);
-                }
-                start += len;
+            } finally {
+                pos = start; // bytes after it were handed to no one: the next file may overwrite them
             }
         }
         return hashed;

@@ -68,32 +68,42 @@ final class BlobUploader implements AutoCloseable {
     }
 
     /**
-     * Hashes a data chunk on a worker (so the caller can go on chunking), then stores it unless the
-     * repository has it already; blocks while too much data is in flight. The future completes with
-     * the chunk's id as soon as it is known, before the chunk is compressed and packed.
+     * Hashes the data chunk {@code data[off, off+len)} on a worker (so the caller can go on chunking),
+     * then stores it unless the repository has it already; blocks while too much data is in flight. The
+     * future completes with the chunk's id as soon as it is known, before the chunk is compressed and
+     * packed. {@code release} runs exactly once, when the chunk's bytes are no longer needed (also when
+     * this method throws): until then the caller must leave them unchanged.
      */
-    CompletableFuture<BlobId> hashAndSave(byte[] plain) throws IOException {
-        check();
-        int kib = reserve(plain.length);
+    CompletableFuture<BlobId> hashAndSave(byte[] data, int off, int len, Runnable release) throws IOException {
+        int kib;
+        try {
+            check();
+            kib = reserve(len);
+        } catch (IOException | RuntimeException e) {
+            release.run();
+            throw e;
+        }
         CompletableFuture<BlobId> result = new CompletableFuture<>();
         try {
             workers.execute(() -> {
                 try {
-                    BlobId id = new BlobId(repo.crypto().id(plain, 0, plain.length));
+                    BlobId id = new BlobId(repo.crypto().id(data, off, len));
                     boolean store = !index.has(id) && pending.add(id);
                     result.complete(id);
                     if (store && failure.get() == null) {
-                        add(BlobType.DATA, id, Blobs.encode(repo.crypto(), BlobType.DATA, id, plain), plain.length);
+                        add(BlobType.DATA, id, Blobs.encode(repo.crypto(), BlobType.DATA, id, data, off, len), len);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                     result.completeExceptionally(t);
                 } finally {
+                    release.run();
                     budgetKiB.release(kib);
                     tasks.release();
                 }
             });
         } catch (RuntimeException e) { // rejected: the uploader is closing
+            release.run();
             budgetKiB.release(kib);
             tasks.release();
             throw e;

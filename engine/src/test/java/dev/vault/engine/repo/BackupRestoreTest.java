@@ -13,6 +13,7 @@ import dev.vault.engine.VaultException;
 import dev.vault.engine.repo.crypto.KeyFile;
 import dev.vault.engine.repo.pack.BlobId;
 import dev.vault.engine.repo.snapshot.Node;
+import dev.vault.engine.repo.snapshot.Tree;
 import dev.vault.engine.repo.storage.FileType;
 import dev.vault.engine.repo.storage.InMemoryStorage;
 import dev.vault.engine.repo.storage.LocalStorage;
@@ -180,6 +181,48 @@ class BackupRestoreTest {
         assertTrue(zeroRunChunks >= 2, "the zero run should give max-size chunks");
         assertEquals(expected, n.content);
         assertEquals(data.length, n.size);
+    }
+
+    @Test
+    void chunksSharingReadBuffersKeepTheirBytesUntilStored() throws IOException {
+        // tiny chunks and two 32 KiB read buffers: the reader wraps around the buffers thousands of
+        // times while the workers still hash and seal slices of them; a buffer reused too early would
+        // give wrong ids or blobs that fail their ids, so chunk lists and restored bytes would differ
+        Path src = tmp.resolve("src");
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 400; i++) {
+            int size = i % 50 == 0 ? 150_000 + r.nextInt(100_000) : r.nextInt(40_000);
+            write(src.resolve("d" + (i % 7) + "/f" + i + ".bin"), random(size, 1000 + i));
+        }
+        Repository.InitOptions io = new Repository.InitOptions();
+        io.encrypt = true;
+        io.password = "secret".toCharArray();
+        io.kdf = FAST_KDF;
+        io.chunkMin = 1024;
+        io.chunkAvg = 4096;
+        io.chunkMax = 16 * 1024;
+        for (int threads : new int[] {1, 3}) {
+            Repository repo = Repository.init(new InMemoryStorage(), io);
+            Backup.Options o = new Backup.Options();
+            o.sources.add(src);
+            o.threads = threads;
+            o.readBufferSize = 1; // two maximum chunks: 32 KiB
+            Backup.Result b = Backup.run(repo, o);
+            Tree d3 = repo.loadTree(BlobId.parse(repo.loadTree(BlobId.parse(b.snapshot.tree)).find("d3").subtree));
+            for (Node n : d3.nodes) {
+                byte[] data = Files.readAllBytes(src.resolve("d3").resolve(n.name));
+                List<String> expected = new java.util.ArrayList<>();
+                for (int off = 0; off < data.length; ) {
+                    int len = repo.chunker().next(data, off, data.length, true);
+                    expected.add(new BlobId(repo.crypto().id(data, off, len)).hex());
+                    off += len;
+                }
+                assertEquals(expected, n.content, n.name);
+            }
+            Path out = tmp.resolve("out" + threads);
+            assertEquals(List.of(), restore(repo, "latest", out).errors);
+            assertSameTree(src, out);
+        }
     }
 
     @Test

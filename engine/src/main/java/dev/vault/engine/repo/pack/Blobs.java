@@ -88,24 +88,29 @@ public final class Blobs {
     private static final ThreadLocal<byte[][]> ZBUF = ThreadLocal.withInitial(() -> new byte[1][0]);
 
     public static byte[] encode(Crypto crypto, BlobType type, BlobId id, byte[] plain) {
+        return encode(crypto, type, id, plain, 0, plain.length);
+    }
+
+    /** Encodes the blob whose plaintext is {@code plain[off, off+len)}. */
+    public static byte[] encode(Crypto crypto, BlobType type, BlobId id, byte[] plain, int off, int len) {
         byte[] ad = ad(type, id);
-        if (plain.length >= 64) {
+        if (len >= 64) {
             byte[][] holder = ZBUF.get();
-            int bound = (int) Zstd.compressBound(plain.length);
+            int bound = (int) Zstd.compressBound(len);
             if (holder[0].length < bound) {
                 holder[0] = new byte[bound];
             }
             long n;
             try {
-                n = CCTX.get().compressByteArray(holder[0], 0, holder[0].length, plain, 0, plain.length);
+                n = CCTX.get().compressByteArray(holder[0], 0, holder[0].length, plain, off, len);
             } catch (ZstdException e) {
                 n = Long.MAX_VALUE; // cannot compress it: store it raw
             }
-            if (n < plain.length - plain.length / 32) {
+            if (n < len - len / 32) {
                 return crypto.seal(1, holder[0], 0, (int) n, ad);
             }
         }
-        return crypto.seal(0, plain, 0, plain.length, ad);
+        return crypto.seal(0, plain, off, len, ad);
     }
 
     /** Decodes and verifies a stored blob: authenticates, decompresses and checks that its id matches. */
