@@ -147,7 +147,21 @@ public final class Backup {
                     roots.add(Map.entry(sources.get(i), single ? "" : names.get(i)));
                 }
             }
-            scan = SourceScan.start(roots, this::excluded);
+            if (o.progress != null) {
+                // the scan counts what it lists; sources that are files are counted here
+                for (Path s : sources) {
+                    try {
+                        BasicFileAttributes a = Files.readAttributes(s, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        if (a.isRegularFile()) {
+                            o.progress.filesTotal.incrementAndGet();
+                            o.progress.bytesTotal.addAndGet(a.size());
+                        }
+                    } catch (IOException e) {
+                        // the backup reports it; the totals only feed the ETA
+                    }
+                }
+            }
+            scan = SourceScan.start(roots, this::excluded, o.progress);
         }
 
         /** Takes the snapshot into {@code repo}. */
@@ -237,7 +251,6 @@ public final class Backup {
                 parent = null; // a damaged parent only costs speed: read everything again
             }
         }
-        Thread scanner = o.progress == null ? null : startScan(sources, o.progress);
         up = new BlobUploader(repo, index, o.threads, 6L * 1024 * 1024);
         String rootId;
         try {
@@ -261,9 +274,6 @@ public final class Backup {
             up.finish();
         } finally {
             up.close();
-            if (scanner != null) {
-                scanner.interrupt();
-            }
         }
         Snapshot snap = new Snapshot();
         snap.time = o.clock.instant().toString();
@@ -605,38 +615,4 @@ public final class Backup {
         up.save(BlobType.TREE, id, bytes);
         return id.hex();
     }
-
-    private Thread startScan(List<Path> sources, Progress pr) {
-        Thread t = new Thread(() -> {
-            for (Path s : sources) {
-                try {
-                    Files.walkFileTree(s, new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                            if (Thread.currentThread().isInterrupted()) {
-                                return FileVisitResult.TERMINATE;
-                            }
-                            if (attrs.isRegularFile()) {
-                                pr.filesTotal.incrementAndGet();
-                                pr.bytesTotal.addAndGet(attrs.size());
-                            }
-                            return FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
-                } catch (IOException ignored) {
-                    // the scan only feeds the ETA
-                }
-            }
-            pr.scanDone = true;
-        }, "vault-scan");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
 }

@@ -52,6 +52,7 @@ final class SourceScan implements AutoCloseable {
     private final Semaphore ahead;
     private final BiPredicate<Path, String> excluded;
     private final Thread thread;
+    private final Backup.Progress progress;
     private boolean done; // guarded by this
 
     /**
@@ -59,18 +60,27 @@ final class SourceScan implements AutoCloseable {
      * ("" for the snapshot's root). {@code excluded} is asked with each entry's path and its path inside
      * the snapshot ("a/b"); excluded entries are left out.
      */
-    static SourceScan start(List<Map.Entry<Path, String>> roots, BiPredicate<Path, String> excluded) {
-        return new SourceScan(roots, excluded, MAX_AHEAD);
+    static SourceScan start(List<Map.Entry<Path, String>> roots, BiPredicate<Path, String> excluded, Backup.Progress progress) {
+        return new SourceScan(roots, excluded, MAX_AHEAD, progress);
     }
 
-    SourceScan(List<Map.Entry<Path, String>> roots, BiPredicate<Path, String> excluded, int maxAhead) {
+    /**
+     * {@code progress}, when not null, gets the regular files the scan lists (count and bytes) added to
+     * its totals, and {@code scanDone} once every folder is listed: the totals of what will be backed
+     * up (exclusions applied), without walking the sources a second time.
+     */
+    SourceScan(List<Map.Entry<Path, String>> roots, BiPredicate<Path, String> excluded, int maxAhead, Backup.Progress progress) {
         this.excluded = excluded;
         this.maxAhead = maxAhead;
         this.ahead = new Semaphore(maxAhead);
+        this.progress = progress;
         this.thread = new Thread(() -> {
             try {
                 for (Map.Entry<Path, String> r : roots) {
                     walk(r.getKey(), r.getValue());
+                }
+                if (progress != null) {
+                    progress.scanDone = true;
                 }
             } catch (InterruptedException e) {
                 // stopped by close()
@@ -89,6 +99,14 @@ final class SourceScan implements AutoCloseable {
 
     private void walk(Path dir, String rel) throws InterruptedException {
         Listing l = list(dir, rel, excluded);
+        if (progress != null) {
+            for (Entry e : l.entries) {
+                if (e.attrs != null && e.attrs.isRegularFile()) {
+                    progress.filesTotal.incrementAndGet();
+                    progress.bytesTotal.addAndGet(e.attrs.size());
+                }
+            }
+        }
         ahead.acquire(permits(l));
         synchronized (this) {
             ready.addLast(new Published(dir, l));

@@ -226,6 +226,28 @@ class BackupRestoreTest {
     }
 
     @Test
+    void progressTotalsCountWhatIsBackedUpWithoutASecondWalk() throws IOException {
+        Path src = tmp.resolve("src");
+        write(src.resolve("a/one.txt"), "12345".getBytes());
+        write(src.resolve("a/b/two.bin"), random(70_000, 3));
+        write(src.resolve("a/skip.tmp"), random(1000, 4)); // excluded: not part of the totals
+        Path single = tmp.resolve("single.dat");
+        write(single, random(333, 5));
+        Repository repo = init(new InMemoryStorage(), false);
+        Backup.Options o = new Backup.Options();
+        o.sources.add(src);
+        o.sources.add(single);
+        o.excludes.add("*.tmp");
+        o.progress = new Backup.Progress();
+        Backup.run(repo, o);
+        assertTrue(o.progress.scanDone, "the listing finished, so the totals are final");
+        assertEquals(3, o.progress.filesTotal.get());
+        assertEquals(5 + 70_000 + 333, o.progress.bytesTotal.get());
+        assertEquals(3, o.progress.filesDone.get());
+        assertEquals(5 + 70_000 + 333, o.progress.bytesDone.get());
+    }
+
+    @Test
     void restoreOverAnEarlierRestoreReplacesChangedFilesAndKeepsOthers() throws IOException {
         Path src = sampleWorkspace();
         Files.setPosixFilePermissions(src.resolve("README.md"), PosixFilePermissions.fromString("rwxr-x---"));

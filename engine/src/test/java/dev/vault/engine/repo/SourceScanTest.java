@@ -50,7 +50,7 @@ class SourceScanTest {
         Path root = tree();
         List<String> seen = new ArrayList<>();
         // at most 2 entries ahead: the scan blocks all the time and must never deadlock with the walker
-        try (SourceScan scan = new SourceScan(List.of(Map.entry(root, "")), (p, rel) -> rel.endsWith(".tmp"), 2)) {
+        try (SourceScan scan = new SourceScan(List.of(Map.entry(root, "")), (p, rel) -> rel.endsWith(".tmp"), 2, null)) {
             walk(scan, root, "", seen);
         }
         assertEquals(5 + 5 * 4 + 5 * 4, seen.size(), seen.toString());
@@ -64,7 +64,7 @@ class SourceScanTest {
     @Timeout(20)
     void aFolderTheScanNeverListsIsLeftToTheCaller() throws Exception {
         Path root = tree();
-        try (SourceScan scan = new SourceScan(List.of(Map.entry(root, "")), (p, rel) -> false, 2)) {
+        try (SourceScan scan = new SourceScan(List.of(Map.entry(root, "")), (p, rel) -> false, 2, null)) {
             // the backup asks for something else than the scan walks (a source changed in between):
             // every listing is passed by and the caller lists the folder itself
             assertNull(scan.take(tmp.resolve("elsewhere")));
