@@ -91,7 +91,9 @@ final class BlobUploader implements AutoCloseable {
                     boolean store = !index.has(id) && pending.add(id);
                     result.complete(id);
                     if (store && failure.get() == null) {
-                        add(BlobType.DATA, id, Blobs.encode(repo.crypto(), BlobType.DATA, id, data, off, len), len);
+                        // sealed into this worker's buffer, which add() has written out when it returns
+                        Blobs.Encoded e = Blobs.encodeInto(repo.crypto(), BlobType.DATA, id, data, off, len);
+                        add(BlobType.DATA, id, e.buf(), e.length(), len);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
@@ -141,7 +143,7 @@ final class BlobUploader implements AutoCloseable {
             try {
                 if (failure.get() == null) {
                     byte[] stored = Blobs.encode(repo.crypto(), type, id, plain);
-                    add(type, id, stored, plain.length);
+                    add(type, id, stored, stored.length, plain.length);
                 }
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
@@ -152,11 +154,12 @@ final class BlobUploader implements AutoCloseable {
         });
     }
 
-    private void add(BlobType type, BlobId id, byte[] stored, int rawLength) throws IOException {
+    /** Appends {@code stored[0, storedLength)} to the type's pack; the bytes are written out before it returns. */
+    private void add(BlobType type, BlobId id, byte[] stored, int storedLength, int rawLength) throws IOException {
         PackWriter full = null;
         synchronized (packers) {
             PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming()));
-            pw.add(type, id, stored, rawLength);
+            pw.add(type, id, stored, storedLength, rawLength);
             if (pw.size() >= repo.config().packSize) {
                 full = pw;
                 packers.remove(type);

@@ -26,6 +26,21 @@ public interface Crypto {
         return seal(p, ad);
     }
 
+    /** Bytes that sealing {@code plainLength} bytes of logical plaintext (flag included) produces. */
+    default int sealedSize(int plainLength) {
+        return seal(new byte[plainLength], new byte[0]).length;
+    }
+
+    /**
+     * Like {@link #seal(int, byte[], int, int, byte[])}, into {@code out} (at least
+     * {@link #sealedSize} bytes) from its start; returns the sealed length. Lets a caller reuse one buffer.
+     */
+    default int sealInto(int flag, byte[] body, int off, int len, byte[] ad, byte[] out) {
+        byte[] sealed = seal(flag, body, off, len, ad);
+        System.arraycopy(sealed, 0, out, 0, sealed.length);
+        return sealed.length;
+    }
+
     /** Reverses {@link #seal}; fails if the bytes or the associated data were changed. */
     byte[] open(byte[] sealed, byte[] ad) throws GeneralSecurityException;
 

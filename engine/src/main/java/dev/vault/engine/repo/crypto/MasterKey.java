@@ -426,9 +426,25 @@ public final class MasterKey implements Crypto {
 
     @Override
     public byte[] seal(int flag, byte[] body, int off, int len, byte[] ad) {
+        byte[] out = new byte[sealedSize(len + (flag >= 0 ? 1 : 0))];
+        sealInto(flag, body, off, len, ad, out);
+        return out;
+    }
+
+    @Override
+    public int sealedSize(int plainLength) {
+        int segments = Math.max(1, (plainLength + SEGMENT - 1) / SEGMENT);
+        return plainLength + segments * overhead;
+    }
+
+    @Override
+    public int sealInto(int flag, byte[] body, int off, int len, byte[] ad, byte[] out) {
         int total = len + (flag >= 0 ? 1 : 0); // the logical plaintext is [flag] || body
         int segments = Math.max(1, (total + SEGMENT - 1) / SEGMENT);
-        byte[] out = new byte[total + segments * overhead];
+        int size = total + segments * overhead;
+        if (out.length < size) {
+            throw new IllegalArgumentException("output has " + out.length + " bytes, sealing needs " + size);
+        }
         int pos = 0;
         int src = off; // next body byte
         try {
@@ -465,10 +481,10 @@ public final class MasterKey implements Crypto {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("encryption failed: " + e.getMessage(), e);
         }
-        if (pos != out.length) {
-            throw new IllegalStateException("sealed " + pos + " bytes, expected " + out.length);
+        if (pos != size) {
+            throw new IllegalStateException("sealed " + pos + " bytes, expected " + size);
         }
-        return out;
+        return size;
     }
 
     @Override

@@ -18,6 +18,21 @@ public final class PlainCrypto implements Crypto {
     }
 
     @Override
+    public int sealedSize(int plainLength) {
+        return plainLength;
+    }
+
+    @Override
+    public int sealInto(int flag, byte[] body, int off, int len, byte[] ad, byte[] out) {
+        int extra = flag >= 0 ? 1 : 0;
+        if (extra == 1) {
+            out[0] = (byte) flag;
+        }
+        System.arraycopy(body, off, out, extra, len);
+        return len + extra;
+    }
+
+    @Override
     public byte[] open(byte[] sealed, byte[] ad) {
         return sealed;
     }

@@ -76,15 +76,20 @@ public final class PackWriter {
     }
 
     public void add(BlobType type, BlobId id, byte[] stored, int rawLength) throws IOException {
+        add(type, id, stored, stored.length, rawLength);
+    }
+
+    /** Appends the stored blob {@code stored[0, length)}; its bytes are written out (or copied) before this returns. */
+    public void add(BlobType type, BlobId id, byte[] stored, int length, int rawLength) throws IOException {
         if (file == null) {
             file = storage.create();
         }
-        file.write(stored, 0, stored.length);
+        file.write(stored, 0, length);
         if (naming == Naming.WHOLE_FILE) {
-            digest.update(stored);
+            digest.update(stored, 0, length);
         }
-        entries.add(new PackEntry(type, id, size, stored.length, rawLength));
-        size += stored.length;
+        entries.add(new PackEntry(type, id, size, length, rawLength));
+        size += length;
     }
 
     public long size() {

@@ -37,6 +37,7 @@ public interface Storage extends Closeable {
 
     /** A file being written piece by piece (a pack); it appears under its handle only on commit. */
     interface PendingFile extends Closeable {
+        /** Appends {@code b[off, off+len)}; the caller may reuse {@code b} as soon as this returns. */
         void write(byte[] b, int off, int len) throws IOException;
 
         long size();

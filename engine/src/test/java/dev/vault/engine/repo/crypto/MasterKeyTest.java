@@ -109,6 +109,25 @@ class MasterKeyTest {
         assertThrows(GeneralSecurityException.class, () -> KeyFile.unlock(kf, "wrong".toCharArray()));
     }
     @Test
+    void sealIntoAReusedBufferOpensLikeSealAtEverySize() throws GeneralSecurityException {
+        int seg = MasterKey.SEGMENT;
+        for (Crypto c : new Crypto[] {key, new PlainCrypto()}) {
+            byte[] out = new byte[c.sealedSize(4 * seg)]; // reused for every size, larger than most need
+            Arrays.fill(out, (byte) 0x5a);
+            for (int len : new int[] {3 * seg + 5, 0, 1, seg - 2, seg - 1, seg, seg + 1}) {
+                byte[] body = random(len + 3);
+                int n = c.sealInto(1, body, 3, len, ad, out);
+                assertEquals(c.sealedSize(len + 1), n, "length " + len);
+                assertEquals(c.seal(1, body, 3, len, ad).length, n);
+                int[] flag = new int[1];
+                assertArrayEquals(Arrays.copyOfRange(body, 3, 3 + len), c.openBody(Arrays.copyOf(out, n), ad, flag), "length " + len);
+                assertEquals(1, flag[0]);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> key.sealInto(0, new byte[100], 0, 100, ad, new byte[100]));
+    }
+
+    @Test
     void openBodySplitsOffTheFlagAtEverySizeAndStillAuthenticates() throws GeneralSecurityException {
         int seg = MasterKey.SEGMENT;
         for (int len : new int[] {0, 1, seg - 2, seg - 1, seg, seg + 1, 3 * seg + 5}) {
