@@ -97,43 +97,62 @@ add() { R[$1]="${R[$1]:-} $2"; }
 
 EXPECTED=""
 VERIFY_FAILED=()
+# Tools take turns at every step, so each tool's figure for a step is taken seconds, not minutes,
+# from the others' (this shared machine's speed drifts by tens of percent within minutes), and every
+# other run goes in reverse order so no tool always goes first. A sync before every timed step
+# keeps one tool's pending writes out of the next tool's time.
 for ((run = 1; run <= RUNS; run++)); do
-    for tool in "${ACTIVE[@]}"; do
-        say "bench: run $run/$RUNS: $tool"
+    ORDER=("${ACTIVE[@]}")
+    if ((run % 2 == 0)); then
+        ORDER=()
+        for ((i = ${#ACTIVE[@]} - 1; i >= 0; i--)); do ORDER+=("${ACTIVE[$i]}"); done
+    fi
+    say "bench: run $run/$RUNS (${ORDER[*]})"
+    for tool in "${ORDER[@]}"; do
         SRC=$W/src-$run-$tool
-        repo=$W/repo-$run-$tool
-        dest=$W/restore-$run-$tool
         cp -a "$W/data" "$SRC"
+        cmd_for "$tool" init "$W/repo-$run-$tool"
+        timed_ok "$tool init" t "${CMD[@]}"
+    done
+    for tool in "${ORDER[@]}"; do
+        SRC=$W/src-$run-$tool
         sync
         warm_cache "$SRC"
-        cmd_for "$tool" init "$repo"
-        timed_ok "$tool init" t "${CMD[@]}"
-
-        cmd_for "$tool" backup "$repo" first
+        cmd_for "$tool" backup "$W/repo-$run-$tool" first
         timed_ok "$tool first backup" t "${CMD[@]}"
         add "$tool/first_s" "$t_s"; add "$tool/first_kb" "$t_kb"; add "$tool/first_cpu" "$t_cpu"
-        size_first=$(dir_bytes "$repo")
-        add "$tool/size_first" "$size_first"
-
-        cmd_for "$tool" backup "$repo" nochange
+        add "$tool/size_first" "$(dir_bytes "$W/repo-$run-$tool")"
+    done
+    declare -A SIZE_NOCHANGE=()
+    for tool in "${ORDER[@]}"; do
+        SRC=$W/src-$run-$tool
+        sync
+        cmd_for "$tool" backup "$W/repo-$run-$tool" nochange
         timed_ok "$tool no-change backup" t "${CMD[@]}"
         add "$tool/nochange_s" "$t_s"; add "$tool/nochange_kb" "$t_kb"; add "$tool/nochange_cpu" "$t_cpu"
-        size_nochange=$(dir_bytes "$repo")
-
-        EDIT_SUMMARY=$(datasets edit-day "$SRC" "$SEED")
-        [ -n "$EXPECTED" ] || EXPECTED=$(datasets digest "$SRC")
+        SIZE_NOCHANGE[$tool]=$(dir_bytes "$W/repo-$run-$tool")
+    done
+    for tool in "${ORDER[@]}"; do
+        EDIT_SUMMARY=$(datasets edit-day "$W/src-$run-$tool" "$SEED")
+        [ -n "$EXPECTED" ] || EXPECTED=$(datasets digest "$W/src-$run-$tool")
+    done
+    for tool in "${ORDER[@]}"; do
+        SRC=$W/src-$run-$tool
         sync
         warm_cache "$SRC"
-        cmd_for "$tool" backup "$repo" edits
+        cmd_for "$tool" backup "$W/repo-$run-$tool" edits
         timed_ok "$tool backup after edits" t "${CMD[@]}"
         add "$tool/edits_s" "$t_s"; add "$tool/edits_kb" "$t_kb"; add "$tool/edits_cpu" "$t_cpu"
-        size_edits=$(dir_bytes "$repo")
+        size_edits=$(dir_bytes "$W/repo-$run-$tool")
         add "$tool/size_final" "$size_edits"
-        add "$tool/added" "$((size_edits - size_nochange))"
-
+        add "$tool/added" "$((size_edits - SIZE_NOCHANGE[$tool]))"
+    done
+    for tool in "${ORDER[@]}"; do
+        SRC=$W/src-$run-$tool
+        dest=$W/restore-$run-$tool
         mkdir -p "$dest"
         sync
-        cmd_for "$tool" restore "$repo" "$dest" edits
+        cmd_for "$tool" restore "$W/repo-$run-$tool" "$dest" edits
         timed_ok "$tool restore" t "${CMD[@]}"
         add "$tool/restore_s" "$t_s"; add "$tool/restore_kb" "$t_kb"; add "$tool/restore_cpu" "$t_cpu"
         if ! restored_root "$tool" "$dest" >/dev/null; then
@@ -188,7 +207,7 @@ row() {
     printf '%-36s %9s %9s %9s %12s  %s\n' "$1" "$v" "$r" "$b" "$q" "$verdict"
 }
 
-# paired METRIC LABEL TARGET: vault/restic per run (both ran in the same round, minutes apart), and the
+# paired METRIC LABEL TARGET: vault/restic per run (both ran the step one after the other), and the
 # median of those ratios. On a shared machine whose speed drifts between rounds this is steadier than
 # the ratio of the two medians in the table above.
 paired() {
@@ -219,9 +238,10 @@ rss_all() { # peak RSS over every step and run of a tool, MiB
     [ ${#SKIPPED[@]} -eq 0 ] || echo "skipped: ${SKIPPED[*]}"
     echo "dataset: $DATA_SUMMARY; $(bytes_to_mib "$DATA_BYTES") MiB on disk; seed $SEED; scale $SCALE"
     echo "$EDIT_SUMMARY"
-    echo "method: per run and tool: fresh copy of the dataset, sync, read once (page cache warm for every tool alike;"
-    echo "  caches are not dropped), init (untimed), first backup, no-change backup, edit-day, backup, restore latest into an"
-    echo "  empty folder (checked byte for byte). Medians of $RUNS run(s); tools interleaved within each run."
+    echo "method: per run and tool: fresh copy of the dataset, init (untimed), first backup, no-change backup, edit-day,"
+    echo "  backup, restore latest into an empty folder (checked byte for byte); the tools take turns at every step (order"
+    echo "  reversed every other run), with a sync before each timed step and the source read once before each backup"
+    echo "  (page cache warm for every tool alike; caches are not dropped). Medians of $RUNS run(s)."
     echo "  Wall time from the shell (JVM start included); cpu = user+system seconds; peak RSS from /usr/bin/time; sizes are du -sb of the repository."
     echo
     printf '%-36s %9s %9s %9s %12s  %s\n' "step (median)" "vault" "restic" "borg" "vault/restic" "target"
