@@ -496,6 +496,7 @@ public final class Backup {
                         // the chunker needs more bytes; when the buffer cannot take a whole chunk more, move the
                         // undecided tail (usually about one chunk) to the front of a free buffer, then fill it
                         if (buf.length - end < max) {
+                            up.flushSmall(); // a waiting batch may hold the very buffer take() waits for
                             ReadArenas.Arena old = cur;
                             cur = null;
                             old.release(); // first: with one buffer, take() waits for exactly this one
@@ -540,6 +541,7 @@ public final class Backup {
         if (hashing.isEmpty()) {
             return;
         }
+        up.flushSmall(); // the futures waited for below may be in the batch not yet handed over
         for (Node n : t.nodes) {
             List<CompletableFuture<BlobId>> f = hashing.remove(n);
             if (f != null) {

@@ -10,7 +10,9 @@ import dev.vault.engine.repo.storage.FileType;
 import dev.vault.engine.repo.storage.Handle;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -67,63 +69,124 @@ final class BlobUploader implements AutoCloseable {
         this.budgetKiB = new Semaphore(budgetTotalKiB);
     }
 
+    /** Chunks below this size are handed to the workers in batches (one task, one wake-up, per batch). */
+    static final int SMALL_CHUNK = 64 * 1024;
+    private static final int BATCH_BYTES = 256 * 1024;
+    private static final int BATCH_COUNT = 32;
+
+    /** A chunk handed over by the caller, with its reservations; see {@link #hashAndSave}. */
+    private record Chunk(byte[] data, int off, int len, Runnable release, CompletableFuture<BlobId> result, int kib) {
+    }
+
+    /** Small chunks not yet given to a worker; only the caller's thread touches it. */
+    private List<Chunk> batch = new ArrayList<>();
+    private int batchBytes;
+
     /**
      * Hashes the data chunk {@code data[off, off+len)} on a worker (so the caller can go on chunking),
      * then stores it unless the repository has it already; blocks while too much data is in flight. The
      * future completes with the chunk's id as soon as it is known, before the chunk is compressed and
      * packed. {@code release} runs exactly once, when the chunk's bytes are no longer needed (also when
      * this method throws): until then the caller must leave them unchanged.
+     *
+     * <p>Small chunks (a folder of source files) wait in a batch that goes to a worker as one task when
+     * it is full; a task per file cost a queue hand-over and a thread wake-up per 5 KB. Call
+     * {@link #flushSmall} before waiting for a future, or for any chunk's {@code release}.
      */
     CompletableFuture<BlobId> hashAndSave(byte[] data, int off, int len, Runnable release) throws IOException {
         int kib;
         try {
+            if (len >= SMALL_CHUNK) {
+                flushSmall();
+            }
             check();
             kib = reserve(len);
         } catch (IOException | RuntimeException e) {
             release.run();
             throw e;
         }
-        CompletableFuture<BlobId> result = new CompletableFuture<>();
+        Chunk c = new Chunk(data, off, len, release, new CompletableFuture<>(), kib);
+        if (len < SMALL_CHUNK) {
+            batch.add(c);
+            batchBytes += len;
+            if (batch.size() >= BATCH_COUNT || batchBytes >= BATCH_BYTES) {
+                flushSmall();
+            }
+        } else {
+            submit(List.of(c));
+        }
+        return c.result;
+    }
+
+    /** Hands the waiting small chunks to a worker. */
+    void flushSmall() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Chunk> b = batch;
+        batch = new ArrayList<>();
+        batchBytes = 0;
+        submit(b);
+    }
+
+    private void submit(List<Chunk> chunks) {
         try {
             workers.execute(() -> {
-                try {
-                    BlobId id = new BlobId(repo.crypto().id(data, off, len));
-                    boolean store = !index.has(id) && pending.add(id);
-                    result.complete(id);
-                    if (store && failure.get() == null) {
-                        // sealed into this worker's buffer, which add() has written out when it returns
-                        Blobs.Encoded e = Blobs.encodeInto(repo.crypto(), BlobType.DATA, id, data, off, len);
-                        add(BlobType.DATA, id, e.buf(), e.length(), len);
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                    result.completeExceptionally(t);
-                } finally {
-                    release.run();
-                    budgetKiB.release(kib);
-                    tasks.release();
+                for (Chunk c : chunks) {
+                    hashAndStore(c);
                 }
             });
         } catch (RuntimeException e) { // rejected: the uploader is closing
-            release.run();
-            budgetKiB.release(kib);
-            tasks.release();
+            for (Chunk c : chunks) {
+                c.result.completeExceptionally(e);
+                c.release.run();
+                budgetKiB.release(c.kib);
+                tasks.release();
+            }
             throw e;
         }
-        return result;
     }
 
-    /** Takes a task slot and the blob's share of the in-flight budget (KiB, returned), waiting for both. */
+    private void hashAndStore(Chunk c) {
+        try {
+            BlobId id = new BlobId(repo.crypto().id(c.data, c.off, c.len));
+            boolean store = !index.has(id) && pending.add(id);
+            c.result.complete(id);
+            if (store && failure.get() == null) {
+                // sealed into this worker's buffer, which add() has written out when it returns
+                Blobs.Encoded e = Blobs.encodeInto(repo.crypto(), BlobType.DATA, id, c.data, c.off, c.len);
+                add(BlobType.DATA, id, e.buf(), e.length(), c.len);
+            }
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+            c.result.completeExceptionally(t);
+        } finally {
+            c.release.run();
+            budgetKiB.release(c.kib);
+            tasks.release();
+        }
+    }
+
+    /**
+     * Takes a task slot and the blob's share of the in-flight budget (KiB, returned), waiting for both;
+     * before waiting, the batch goes to the workers (what it holds may be what the wait is for).
+     */
     private int reserve(int length) throws IOException {
         int kib = Math.min(budgetTotalKiB, length / 1024 + 1);
         try {
-            tasks.acquire();
+            if (!tasks.tryAcquire()) {
+                flushSmall();
+                tasks.acquire();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("backup interrupted");
         }
         try {
-            budgetKiB.acquire(kib);
+            if (!budgetKiB.tryAcquire(kib)) {
+                flushSmall();
+                budgetKiB.acquire(kib);
+            }
         } catch (InterruptedException e) {
             tasks.release();
             Thread.currentThread().interrupt();
@@ -223,6 +286,7 @@ final class BlobUploader implements AutoCloseable {
 
     /** Waits for all queued blobs, writes the last packs and the index naming them. */
     void finish() throws IOException {
+        flushSmall();
         try {
             tasks.acquire(MAX_TASKS);
         } catch (InterruptedException e) {

@@ -184,10 +184,13 @@ class BackupRestoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void chunksSharingReadBuffersKeepTheirBytesUntilStored() throws IOException {
         // tiny chunks and two 32 KiB read buffers: the reader wraps around the buffers thousands of
         // times while the workers still hash and seal slices of them; a buffer reused too early would
-        // give wrong ids or blobs that fail their ids, so chunk lists and restored bytes would differ
+        // give wrong ids or blobs that fail their ids, so chunk lists and restored bytes would differ.
+        // The chunks are small, so they go to the workers in batches larger than both buffers: a batch
+        // not handed over before the reader waits for a buffer would hang here
         Path src = tmp.resolve("src");
         java.util.Random r = new java.util.Random(5);
         for (int i = 0; i < 400; i++) {
