@@ -61,6 +61,17 @@ class PackNamingTest {
         return Hashes.sha256Hex(Arrays.copyOfRange(pack, t, pack.length));
     }
 
+    /** A new repository in the test's repository folder, replacing any earlier one. */
+    Repository freshRepository(boolean encrypt) throws IOException {
+        Path repoDir = tmp.resolve("repo");
+        if (Files.exists(repoDir)) {
+            try (var s = Files.walk(repoDir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return init(local(), encrypt);
+    }
+
     String configJson() throws IOException {
         return Files.readString(tmp.resolve("repo/config"));
     }
@@ -81,13 +92,7 @@ class PackNamingTest {
     void newRepositoriesAreFormatTwoAndNameEachPackByItsTrailer() throws Exception {
         Path src = workspace();
         for (boolean encrypt : new boolean[] {true, false}) {
-            Path repoDir = tmp.resolve("repo");
-            if (Files.exists(repoDir)) {
-                try (var s = Files.walk(repoDir)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            Repository repo = init(local(), encrypt);
+            Repository repo = freshRepository(encrypt);
             assertTrue(configJson().contains("\"version\":2"), configJson());
             backup(repo, src);
             List<Path> packs = packs();
@@ -141,13 +146,7 @@ class PackNamingTest {
     @Test
     void aChangedHeaderNoLongerMatchesThePackName() throws Exception {
         for (boolean encrypt : new boolean[] {true, false}) {
-            Path repoDir = tmp.resolve("repo");
-            if (Files.exists(repoDir)) {
-                try (var s = Files.walk(repoDir)) {
-                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-            Repository repo = init(local(), encrypt);
+            Repository repo = freshRepository(encrypt);
             backup(repo, workspace());
             Path pack = dataPack();
             byte[] b = Files.readAllBytes(pack);
