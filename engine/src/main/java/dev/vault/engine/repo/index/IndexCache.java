@@ -1,5 +1,6 @@
 package dev.vault.engine.repo.index;
 
+import dev.vault.engine.repo.crypto.Hashes;
 import dev.vault.engine.repo.pack.BlobId;
 import dev.vault.engine.repo.pack.BlobType;
 import dev.vault.engine.repo.pack.PackEntry;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,22 +132,12 @@ public final class IndexCache {
         List<String> sorted = new ArrayList<>(indexFiles);
         sorted.sort(null);
         byte[] b = String.join("\n", sorted).getBytes(StandardCharsets.UTF_8);
-        return sha256(b, 0, b.length);
+        return Hashes.sha256(b);
     }
 
     private static int crc(byte[] b, int off, int len) {
         java.util.zip.CRC32C c = new java.util.zip.CRC32C();
         c.update(b, off, len);
         return (int) c.getValue();
-    }
-
-    private static byte[] sha256(byte[] b, int off, int len) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(b, off, len);
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vault.engine.repo.pack;
 
 import dev.vault.engine.repo.crypto.Crypto;
+import dev.vault.engine.repo.crypto.Hashes;
 import dev.vault.engine.repo.storage.FileType;
 import dev.vault.engine.repo.storage.Handle;
 import dev.vault.engine.repo.storage.Storage;
@@ -42,13 +43,8 @@ public final class PackWriter {
 
         /** The name of a whole pack file, per this naming; {@code trailerStart} is where its header begins. */
         public String nameOf(byte[] pack, int trailerStart) {
-            MessageDigest md = sha256();
-            if (this == WHOLE_FILE) {
-                md.update(pack);
-            } else {
-                md.update(pack, trailerStart, pack.length - trailerStart);
-            }
-            return HexFormat.of().formatHex(md.digest());
+            return this == WHOLE_FILE ? Hashes.sha256Hex(pack)
+                    : HexFormat.of().formatHex(Hashes.sha256(pack, trailerStart, pack.length - trailerStart));
         }
     }
 
