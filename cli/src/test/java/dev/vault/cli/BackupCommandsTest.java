@@ -117,6 +117,34 @@ class BackupCommandsTest {
                 "--password-file", pwFile.toString()).exitCode);
     }
 
+    /** The repository root is created only by 'repo init': a pulled drive's empty mount point stays empty. */
+    @Test
+    void noCommandButRepoInitCreatesARepositoryFolder() throws IOException {
+        Path mountPoint = Files.createDirectories(tmp.resolve("media/usb")); // the drive is not mounted
+        Path gone = mountPoint.resolve("vault");
+        String[][] commands = {
+            {"backup", "--repo", gone.toString(), ws.toString()},
+            {"snapshots", "--repo", gone.toString()},
+            {"check", "--read-data", "--repo", gone.toString()},
+            {"forget", "--keep-last", "1", "--prune", "--repo", gone.toString()},
+            {"prune", "--repo", gone.toString()},
+            {"unlock", "--repo", gone.toString()},
+            {"restore", "latest", "--repo", gone.toString(), "--to", tmp.resolve("out").toString()},
+            {"backup", "--repo", mountPoint.toString(), ws.toString()},
+        };
+        for (String[] c : commands) {
+            CliRunner.Result r = vault.run(c);
+            assertEquals(ExitCodes.NO_REPOSITORY, r.exitCode, String.join(" ", c) + "\n" + r);
+            assertTrue(r.err.startsWith("vault: no vault repository at "), r.err);
+            assertFalse(Files.exists(gone), String.join(" ", c) + " created " + gone);
+            try (var left = Files.list(mountPoint)) {
+                assertEquals(0, left.count(), String.join(" ", c) + " wrote into the empty mount point");
+            }
+        }
+        ok("repo", "init", gone.toString());
+        ok("backup", "--repo", gone.toString(), ws.toString());
+    }
+
     @Test
     void aTamperedConfigIsRefusedAndNothingIsWrittenUnencrypted() throws IOException {
         ok("repo", "init", repo.toString());

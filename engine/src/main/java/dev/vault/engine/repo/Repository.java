@@ -107,6 +107,7 @@ public final class Repository implements Closeable {
         cfg.chunker.seed = rnd.nextLong();
         cfg.packSize = o.packSize;
         new ChunkerParams(cfg.chunker.min, cfg.chunker.avg, cfg.chunker.max, 0); // validates
+        storage.createRoot(); // the only place a repository's root is ever created
         Crypto crypto;
         String keyName = null;
         if (o.encrypt) {

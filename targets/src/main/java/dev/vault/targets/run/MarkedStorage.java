@@ -67,6 +67,12 @@ public final class MarkedStorage extends ForwardingStorage {
         };
     }
 
+    /** The marker lives in the root, so a marked root already exists: this only checks it is still there. */
+    @Override
+    public void createRoot() throws IOException {
+        guard();
+    }
+
     @Override
     public void delete(Handle h) throws IOException {
         guard();

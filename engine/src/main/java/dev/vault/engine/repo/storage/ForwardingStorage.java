@@ -52,6 +52,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public void createRoot() throws IOException {
+        inner.createRoot();
+    }
+
+    @Override
     public void delete(Handle h) throws IOException {
         inner.delete(h);
     }

@@ -10,6 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -141,9 +142,8 @@ public final class LocalStorage implements Storage {
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString());
         }
-        Path tmpDir = root.resolve("tmp");
-        Files.createDirectories(tmpDir);
-        Files.createDirectories(target.getParent());
+        Path tmpDir = folderInRoot(root.resolve("tmp"));
+        folderInRoot(target.getParent());
         Path tmp = tmpDir.resolve(h.name() + "-" + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -164,8 +164,7 @@ public final class LocalStorage implements Storage {
 
     @Override
     public PendingFile create() throws IOException {
-        Path tmpDir = root.resolve("tmp");
-        Files.createDirectories(tmpDir);
+        Path tmpDir = folderInRoot(root.resolve("tmp"));
         Path tmp = tmpDir.resolve("pending-" + UUID.randomUUID() + ".tmp");
         FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new PendingFile() {
@@ -197,7 +196,7 @@ public final class LocalStorage implements Storage {
                     if (Files.exists(target)) {
                         throw new FileAlreadyExistsException(target.toString());
                     }
-                    Files.createDirectories(target.getParent());
+                    folderInRoot(target.getParent());
                     Files.move(tmp, target);
                 } finally {
                     done = true;
@@ -215,6 +214,47 @@ public final class LocalStorage implements Storage {
                 }
             }
         };
+    }
+
+    /**
+     * Creates the repository folder itself (and its parents). Only {@code repo init} calls this:
+     * every other write creates folders strictly below an existing root, one level at a time, so a
+     * pulled drive (its mount point now an empty folder on the computer's own disk) or a path that was
+     * never initialised makes the write fail instead of quietly growing a repository there.
+     */
+    @Override
+    public void createRoot() throws IOException {
+        Files.createDirectories(root);
+    }
+
+    /**
+     * Makes sure {@code dir}, a folder below the root, exists, creating each missing level with a
+     * single mkdir. The root is never created: if it is gone, mkdir of its child fails atomically,
+     * which closes the window between checking the root and writing below it.
+     */
+    private Path folderInRoot(Path dir) throws IOException {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return dir;
+        }
+        if (!dir.startsWith(root) || dir.equals(root)) {
+            throw new IllegalArgumentException(dir + " is not below " + root);
+        }
+        Path rel = root.relativize(dir);
+        Path cur = root;
+        for (Path part : rel) {
+            cur = cur.resolve(part);
+            try {
+                Files.createDirectory(cur);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(cur + " is in the way: a repository folder must be a real folder");
+                }
+            } catch (NoSuchFileException e) {
+                throw new NoSuchFileException(root.toString(), null,
+                        "the repository folder is gone (drive removed or unmounted?); nothing was written");
+            }
+        }
+        return dir;
     }
 
     /** Makes the rename durable where the OS allows opening a directory (not on Windows). */

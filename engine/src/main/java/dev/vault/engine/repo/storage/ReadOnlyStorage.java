@@ -30,6 +30,11 @@ public final class ReadOnlyStorage extends ForwardingStorage {
         throw new IOException("repository " + inner.location() + " is open read-only; cannot delete " + h);
     }
 
+    @Override
+    public void createRoot() throws IOException {
+        throw new IOException("repository " + inner.location() + " is open read-only; cannot create it");
+    }
+
     /** Never: temporary files may belong to a writer in another process. */
     @Override
     public int removeLeftoverTemporaryFiles() {

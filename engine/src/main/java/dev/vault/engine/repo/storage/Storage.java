@@ -30,6 +30,14 @@ public interface Storage extends Closeable {
 
     void delete(Handle h) throws IOException;
 
+    /**
+     * Creates the repository's root (a folder, a bucket prefix) before the first file of a new
+     * repository is written. Only repository initialisation calls it; every other write fails when the
+     * root is missing rather than creating it.
+     */
+    default void createRoot() throws IOException {
+    }
+
     /** The local folder caching this repository's metadata (see CachingStorage), or null when there is none. */
     default java.nio.file.Path cacheDir() {
         return null;

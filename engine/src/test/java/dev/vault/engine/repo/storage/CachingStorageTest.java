@@ -34,6 +34,7 @@ class CachingStorageTest extends StorageConformanceTest {
     void pendingPacksStreamToTheInnerStorage() throws IOException {
         Path repoDir = tmp.resolve("repo");
         Storage caching = new CachingStorage(new LocalStorage(repoDir), tmp.resolve("cache2"));
+        caching.createRoot();
         byte[] d = data(100_000, 3);
         try (Storage.PendingFile f = caching.create()) {
             f.write(d, 0, d.length);

@@ -28,6 +28,7 @@ abstract class StorageConformanceTest {
     @BeforeEach
     void setUp() throws IOException {
         s = create(tmp);
+        s.createRoot(); // as Repository.init does
     }
 
     static byte[] data(int n, long seed) {
