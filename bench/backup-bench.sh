@@ -6,7 +6,8 @@
 # Knobs (environment): RUNS (runs per tool, default 3; medians are reported), SCALE (dataset
 # scale, default 1), SEED (default 1), TOOLS (default "vault restic borg"), VAULT_JAR (default:
 # build this checkout via ./vault --version), VAULT_JAVA_OPTS, KEEP=1 (keep the scratch folder), TMPDIR,
-# LAUNCHER (default 1: run vault through ./vault with the JVM options users get; 0: plain java -jar).
+# LAUNCHER (default 1: run vault through ./vault with the JVM options users get; 0: plain java -jar),
+# BASE_JAR (another vault build, measured as the tool "base" in the same run: a before/after check).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -36,6 +37,11 @@ for t in $TOOLS; do
             done
             ACTIVE+=(vault)
             ;;
+        base)
+            [ -n "${BASE_JAR:-}" ] && [ -f "$BASE_JAR" ] || die "tool 'base' needs BASE_JAR=<an earlier vault.jar>"
+            BASE_JAR=$(cd "$(dirname "$BASE_JAR")" && pwd)/$(basename "$BASE_JAR")
+            ACTIVE+=(base)
+            ;;
         restic | borg)
             if have "$t"; then
                 ACTIVE+=("$t")
@@ -45,10 +51,23 @@ for t in $TOOLS; do
                 SKIPPED+=("$t (not installed: apt-get install $pkg)")
             fi
             ;;
-        *) die "unknown tool '$t' in TOOLS; use vault, restic, borg" ;;
+        *) die "unknown tool '$t' in TOOLS; use vault, base, restic, borg" ;;
     esac
 done
 [ ${#ACTIVE[@]} -gt 0 ] || die "no tool to measure."
+# "base" runs exactly like vault (same launcher, same options), from the jar BASE_JAR names.
+BASE_ARGV=()
+for t in "${ACTIVE[@]}"; do
+    if [ "$t" = base ]; then
+        if [ "$LAUNCHER" = 1 ]; then
+            BASE_ARGV=(env "VAULT_JAR=$BASE_JAR" "$BENCH_ROOT/vault")
+            "${BASE_ARGV[@]}" --version >/dev/null || die "the launcher cannot run $BASE_JAR"
+        else
+            # shellcheck disable=SC2206
+            BASE_ARGV=(java -XX:+UseSerialGC -Xmx200m "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -jar "$BASE_JAR")
+        fi
+    fi
+done
 
 W=$BENCH_WORK
 # Nothing is deleted until the end (a restore right after deleting a large tree spends seconds in
@@ -67,6 +86,9 @@ cmd_for() {
         vault/init) CMD=("${VAULT_ARGV[@]}" repo init "$repo") ;;
         vault/backup) CMD=("${VAULT_ARGV[@]}" backup --repo "$repo" "$SRC") ;;
         vault/restore) CMD=("${VAULT_ARGV[@]}" restore latest --repo "$repo" --to "$4") ;;
+        base/init) CMD=("${BASE_ARGV[@]}" repo init "$repo") ;;
+        base/backup) CMD=("${BASE_ARGV[@]}" backup --repo "$repo" "$SRC") ;;
+        base/restore) CMD=("${BASE_ARGV[@]}" restore latest --repo "$repo" --to "$4") ;;
         restic/init) CMD=(restic -r "$repo" init --repository-version 2) ;;
         restic/backup) CMD=(restic -r "$repo" backup --compression auto "$SRC") ;;
         restic/restore) CMD=(restic -r "$repo" restore latest --target "$4") ;;
@@ -270,6 +292,18 @@ rss_all() { # peak RSS over every step and run of a tool, MiB
         paired nochange_s "no-change backup" 1.0
         paired edits_s "backup after edit-day" 1.0
         paired restore_s "full restore" 0.8
+    fi
+    if is_active vault && is_active base; then
+        echo
+        echo "this build against BASE_JAR=$BASE_JAR (vault/base per run, run 1 first; median of the ratios):"
+        for m in first_s:"first backup" nochange_s:"no-change backup" edits_s:"backup after edit-day" restore_s:"full restore"; do
+            read -ra v <<< "${R[vault/${m%%:*}]:-}"
+            read -ra b <<< "${R[base/${m%%:*}]:-}"
+            q=()
+            for ((i = 0; i < ${#v[@]} && i < ${#b[@]}; i++)); do q+=("$(ratio "${v[$i]}" "${b[$i]}")"); done
+            printf '%-36s %9s %9s %-24s median %5.2f  %s\n' "${m#*:}, s (vault, base)" "$(med vault "${m%%:*}")" \
+                "$(med base "${m%%:*}")" "${q[*]}" "$(median "${q[@]}")" "$(check "$(median "${q[@]}")" '<=' 1.05) (<= 1.05)"
+        done
     fi
     echo
     echo "chunker harness (bench/ChunkerBench.java, one core, on $LARGE_REL):"
