@@ -99,11 +99,15 @@ public final class BackupCommand extends BaseCommand {
             m.put("totalBytes", sum.totalBytes);
             m.put("seconds", sum.seconds);
             m.put("unreadable", r.unreadable);
+            m.put("packsReused", r.packsAdopted);
             out().println(Json.GSON.toJson(m));
         } else {
             out().printf("Snapshot %s saved: %d new, %d changed, %d unchanged files; read %s, added %s to the repository in %s%n",
                     s.shortId(), sum.filesNew, sum.filesChanged, sum.filesUnchanged, Human.bytes(sum.bytesRead),
                     Human.bytes(sum.bytesAdded), Human.seconds(sum.seconds));
+            if (r.packsAdopted > 0) {
+                out().printf("Reused %d pack(s) (%s) that an interrupted backup had stored.%n", r.packsAdopted, Human.bytes(r.bytesAdopted));
+            }
         }
         for (String u : r.unreadable) {
             err().println("vault: warning: could not read " + u + " (not in the snapshot)");

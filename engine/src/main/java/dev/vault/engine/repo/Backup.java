@@ -80,6 +80,9 @@ public final class Backup {
     public static final class Result {
         public Snapshot snapshot;
         public List<String> unreadable = new ArrayList<>();
+        /** Packs an interrupted backup left unindexed, verified and reused by this one (and their bytes). */
+        public int packsAdopted;
+        public long bytesAdopted;
 
         public boolean hasWarnings() {
             return !unreadable.isEmpty();
@@ -236,6 +239,8 @@ public final class Backup {
         long t0 = System.nanoTime();
         List<Path> sources = prep.sources;
         index = repo.index();
+        // packs an interrupted run stored but did not index yet: verified and reused, not stored again
+        UnindexedPacks.Adopted adopted = UnindexedPacks.adopt(repo, index);
         Snapshot parent = o.useParent ? findParent(sources) : null;
         if (parent == null && repo.crypto().encrypted()) {
             // no parent: every byte will be hashed and most sealed; get the JIT to compile those paths early
@@ -286,12 +291,12 @@ public final class Backup {
         snap.parent = parent == null ? null : parent.id;
         snap.gitCommit = sources.size() == 1 ? GitHead.commitOf(sources.get(0)) : null;
         snap.unreadable.addAll(unreadable);
-        sum.bytesAdded = up.bytesAdded.get();
+        sum.bytesAdded = up.bytesAdded.get() + adopted.indexBytes();
         sum.seconds = (System.nanoTime() - t0) / 1e9;
         snap.summary = sum;
         String id = repo.writeDocument(FileType.SNAPSHOT, snap);
         sum.bytesAdded += repo.storage().size(new Handle(FileType.SNAPSHOT, id));
-        if (repo.storage().cacheDir() != null && up.blobsAdded.get() > 0) {
+        if (repo.storage().cacheDir() != null && (up.blobsAdded.get() > 0 || adopted.packs() > 0)) {
             // the index now includes this backup's files: the next command opens without parsing them
             dev.vault.engine.repo.index.IndexCache.write(repo.storage().cacheDir(), index);
         }
@@ -299,6 +304,8 @@ public final class Backup {
         Result r = new Result();
         r.snapshot = snap;
         r.unreadable.addAll(unreadable);
+        r.packsAdopted = adopted.packs();
+        r.bytesAdopted = adopted.bytes();
         return r;
     }
 

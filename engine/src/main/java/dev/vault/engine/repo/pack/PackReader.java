@@ -16,10 +16,25 @@ public final class PackReader {
     /** The entries listed in the header of {@code pack}; fails if the header is damaged. */
     public static List<PackEntry> entries(Crypto crypto, byte[] pack) throws CorruptDataException {
         int hstart = trailerStart(pack);
-        int hlen = pack.length - 4 - hstart;
+        return entriesOfTrailer(crypto, Arrays.copyOfRange(pack, hstart, pack.length), hstart);
+    }
+
+    /**
+     * The entries listed in a pack's {@code trailer} ({@code header || u32le headerLength}, the pack's
+     * last bytes), the trailer beginning at {@code trailerStart}: lets a reader verify a pack's header
+     * without reading its blobs. Fails if the header is damaged or its blobs do not end where it begins.
+     */
+    public static List<PackEntry> entriesOfTrailer(Crypto crypto, byte[] trailer, long trailerStart) throws CorruptDataException {
+        if (trailer.length < 4) {
+            throw new CorruptDataException("pack trailer is truncated (" + trailer.length + " bytes)");
+        }
+        int hlen = ByteBuffer.wrap(trailer, trailer.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        if (hlen != trailer.length - 4) {
+            throw new CorruptDataException("pack header length " + hlen + " does not match its trailer");
+        }
         byte[] header;
         try {
-            header = crypto.open(Arrays.copyOfRange(pack, hstart, hstart + hlen), PackWriter.HEADER_AD);
+            header = crypto.open(Arrays.copyOfRange(trailer, 0, hlen), PackWriter.HEADER_AD);
         } catch (GeneralSecurityException e) {
             throw new CorruptDataException("pack header fails authentication");
         }
@@ -40,11 +55,14 @@ public final class PackReader {
             int raw = h.getInt();
             byte[] id = new byte[32];
             h.get(id);
+            if (len < 0 || raw < 0) {
+                throw new CorruptDataException("pack header lists a negative length");
+            }
             out.add(new PackEntry(type, new BlobId(id), offset, len, raw));
             offset += len;
         }
-        if (offset != hstart) {
-            throw new CorruptDataException("pack header describes " + offset + " bytes of blobs but the pack holds " + hstart);
+        if (offset != trailerStart) {
+            throw new CorruptDataException("pack header describes " + offset + " bytes of blobs but the pack holds " + trailerStart);
         }
         return out;
     }

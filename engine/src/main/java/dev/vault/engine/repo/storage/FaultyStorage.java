@@ -8,11 +8,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Wraps any storage and injects faults, configured fluently:
- * {@code new FaultyStorage(s).failWrite(3).corruptReads(FileType.DATA)}. Write numbers count every
- * write through this wrapper, starting at 1.
+ * {@code new FaultyStorage(s).failWrite(3).corruptReads(FileType.DATA)}. Write (and delete) numbers
+ * count every write (delete) through this wrapper, starting at 1.
  */
 public final class FaultyStorage extends ForwardingStorage {
     private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger deletes = new AtomicInteger();
+    private volatile int failDelete = -1;
+    private volatile FileType failWriteType;
     private final AtomicLong bytesWritten = new AtomicLong();
     private volatile int failWrite = -1;
     private volatile int shortWrite = -1;
@@ -28,6 +31,18 @@ public final class FaultyStorage extends ForwardingStorage {
     /** The n-th write (1-based) fails with an IOException and stores nothing. */
     public FaultyStorage failWrite(int n) {
         this.failWrite = n;
+        return this;
+    }
+
+    /** Every write of this file type fails with an IOException and stores nothing (e.g. index files). */
+    public FaultyStorage failWritesOf(FileType type) {
+        this.failWriteType = type;
+        return this;
+    }
+
+    /** The n-th delete (1-based) fails with an IOException and deletes nothing. */
+    public FaultyStorage failDelete(int n) {
+        this.failDelete = n;
         return this;
     }
 
@@ -64,6 +79,8 @@ public final class FaultyStorage extends ForwardingStorage {
     /** Removes all configured faults. */
     public FaultyStorage heal() {
         failWrite = -1;
+        failDelete = -1;
+        failWriteType = null;
         shortWrite = -1;
         diskFullAfter = -1;
         corruptType = null;
@@ -74,6 +91,10 @@ public final class FaultyStorage extends ForwardingStorage {
 
     public int writeCount() {
         return writes.get();
+    }
+
+    public int deleteCount() {
+        return deletes.get();
     }
 
     private void pause() throws IOException {
@@ -121,7 +142,7 @@ public final class FaultyStorage extends ForwardingStorage {
     public void write(Handle h, byte[] data) throws IOException {
         pause();
         int n = writes.incrementAndGet();
-        if (n == failWrite) {
+        if (n == failWrite || h.type() == failWriteType) {
             throw new IOException("injected fault: write " + n + " of " + h + " failed");
         }
         long total = bytesWritten.addAndGet(data.length);
@@ -138,6 +159,10 @@ public final class FaultyStorage extends ForwardingStorage {
     @Override
     public void delete(Handle h) throws IOException {
         pause();
+        int n = deletes.incrementAndGet();
+        if (n == failDelete) {
+            throw new IOException("injected fault: delete " + n + " of " + h + " failed");
+        }
         inner.delete(h);
     }
 
