@@ -122,6 +122,7 @@ public final class Prune {
                 if (pw.size() >= repo.config().packSize) {
                     writePack(repo, pw, newIndex);
                     r.packsWritten++;
+                    step("repack-pack " + r.packsWritten);
                     pw = new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming());
                 }
             }
@@ -129,14 +130,17 @@ public final class Prune {
         if (pw.count() > 0) {
             writePack(repo, pw, newIndex);
             r.packsWritten++;
+            step("repack-pack " + r.packsWritten);
         }
         if (!newIndex.packs.isEmpty()) {
             repo.writeDocument(FileType.INDEX, newIndex);
+            step("index-written");
         }
         // (4) old index files, then (5) the packs only they named
         for (String name : oldIndexFiles) {
             deleteQuietly(repo, new Handle(FileType.INDEX, name));
             r.indexFilesReplaced++;
+            step("delete-index " + r.indexFilesReplaced);
         }
         delete.addAll(repack);
         for (String pack : delete) {
@@ -148,6 +152,7 @@ public final class Prune {
             }
             deleteQuietly(repo, h);
             r.packsDeleted++;
+            step("delete-pack " + r.packsDeleted);
         }
         for (String pack : delete) {
             r.blobsRemoved += idx.packEntries(pack).size();
@@ -156,6 +161,34 @@ public final class Prune {
         r.tempFilesRemoved = repo.storage().removeLeftoverTemporaryFiles();
         repo.reloadIndex();
         return r;
+    }
+
+    /**
+     * Test hook for crash tests (never set in normal use): with the system property
+     * {@code vault.test.pruneSteps} naming a file, each step of the repack and delete phases is
+     * appended to it as a line when done ({@code repack-pack <n>}, {@code index-written},
+     * {@code delete-index <n>}, {@code delete-pack <n>}); when the step equals
+     * {@code vault.test.pruneStopAt}, prune then waits there until the process is killed, so a test
+     * kills it exactly inside that phase.
+     */
+    private static void step(String step) {
+        String file = System.getProperty("vault.test.pruneSteps");
+        if (file == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(file), step + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (step.equals(System.getProperty("vault.test.pruneStopAt"))) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void writePack(Repository repo, PackWriter pw, IndexFile index) throws IOException {
