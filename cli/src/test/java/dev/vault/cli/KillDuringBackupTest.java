@@ -1,115 +1,153 @@
 package dev.vault.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.vault.engine.repo.Repository;
+import dev.vault.engine.repo.crypto.KeyFile;
+import dev.vault.engine.repo.storage.LocalStorage;
+import dev.vault.fixtures.ChildJvm;
+import dev.vault.fixtures.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of a real {@code vault backup} / {@code vault forget --prune} process at random moments:
- * afterwards the repository passes check, no snapshot references missing data, and the next backup
- * completes and reuses what the killed ones stored.
+ * Real {@code vault backup} (and {@code forget --prune}) processes stopped mid-way, by kill -9 (a
+ * crash), SIGINT (Ctrl-C) or SIGTERM (logout), at points spread over the run (by how much of the data
+ * set is stored). Each is followed by a backup that completes without any manual clean-up, a
+ * {@code check --read-data} that passes, and a restore identical to the source in both directions.
+ * The resumed backup stores little again: the chunks the interrupted one stored are reused.
  */
 class KillDuringBackupTest {
     @TempDir
     Path tmp;
+    Path repo;
+    Path src;
+    CliRunner vault;
+    long dataBytes;
 
-    Process start(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Xmx512m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.vault.cli.Main");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("VAULT_PASSWORD", "pw");
-        pb.environment().put("VAULT_CONFIG_HOME", tmp.resolve("config").toString());
-        return pb.start();
+    @BeforeEach
+    void setUp() throws IOException {
+        repo = tmp.resolve("repo");
+        src = tmp.resolve("src");
+        vault = new CliRunner(tmp.resolve("config")).env("VAULT_PASSWORD", "pw");
+        // packs of 4 MiB so that an interrupted run has written (and indexed) some; a fast key derivation
+        Repository.InitOptions o = new Repository.InitOptions();
+        o.password = "pw".toCharArray();
+        o.kdf = new KeyFile.KdfParams(1 << 10, 8, 1);
+        o.packSize = 4 << 20;
+        Repository.init(new LocalStorage(repo), o).close();
     }
 
-    /** Kills the process after {@code millis} (if still running) and waits for it: no zombie stays behind. */
-    static boolean killAfter(Process p, long millis) throws InterruptedException {
-        boolean finished = p.waitFor(millis, TimeUnit.MILLISECONDS);
-        p.destroyForcibly().waitFor();
-        return finished;
-    }
-
-    static boolean hasIndex(Path repo) throws IOException {
-        if (!Files.isDirectory(repo.resolve("index"))) {
-            return false;
-        }
-        try (var s = Files.list(repo.resolve("index"))) {
-            return s.findAny().isPresent();
-        }
-    }
-
-    void rounds(int rounds, long seed) throws Exception {
-        Path src = tmp.resolve("src");
+    /** Random (incompressible) files, so the repository grows with the data set as the backup runs. */
+    void dataset(int files, int mib, long seed) throws IOException {
         Random rnd = new Random(seed);
-        for (int i = 0; i < 6; i++) {
-            byte[] b = new byte[10 << 20];
+        Files.createDirectories(src);
+        for (int i = 0; i < files; i++) {
+            byte[] b = new byte[mib << 20];
             rnd.nextBytes(b);
-            Files.createDirectories(src);
             Files.write(src.resolve("file" + i + ".bin"), b);
         }
         for (int i = 0; i < 200; i++) {
             Files.writeString(src.resolve("small" + i + ".txt"), "small file " + i + "\n".repeat(i));
         }
-        Path repo = tmp.resolve("repo");
-        CliRunner vault = new CliRunner(tmp.resolve("config")).env("VAULT_PASSWORD", "pw");
-        assertEquals(0, vault.run("repo", "init", repo.toString()).exitCode);
-        // packs of 4 MiB so that an interrupted run has written (and indexed) some of them
-        String cfg = Files.readString(repo.resolve("config")).replace("\"packSize\":16777216", "\"packSize\":4194304");
-        Files.delete(repo.resolve("config"));
-        Files.writeString(repo.resolve("config"), cfg);
-        int killed = 0;
-        int killedAfterIndexing = 0;
+        dataBytes = dirBytes(src);
+    }
+
+    ChildJvm start(String name, String... args) {
+        return ChildJvm.start(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m"), "dev.vault.cli.Main", List.of(args),
+                Map.of("VAULT_PASSWORD", "pw", "VAULT_CONFIG_HOME", tmp.resolve("config").toString()), tmp.resolve(name + ".log"));
+    }
+
+    static long dirBytes(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (var s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** Bytes the repository holds in packs, finished or pending. */
+    long stored() throws IOException {
+        return dirBytes(repo.resolve("data")) + dirBytes(repo.resolve("tmp"));
+    }
+
+    /**
+     * Waits until the repository holds {@code share} of the data set more than {@code base} bytes (or
+     * the child ends, or 120 s pass); returns whether the child was still running then.
+     */
+    boolean waitForStored(ChildJvm p, long base, double share) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            if (stored() - base >= share * dataBytes) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return p.isAlive();
+    }
+
+    /** A backup that completes, then check --read-data, then a restore identical in both directions. */
+    JsonObject completeAndVerify(String after) throws IOException {
+        CliRunner.Result done = vault.run("backup", "--repo", repo.toString(), "--json", src.toString());
+        assertEquals(0, done.exitCode, after + ": the next backup needs no clean-up: " + done);
+        CliRunner.Result check = vault.run("check", "--repo", repo.toString(), "--read-data");
+        assertEquals(0, check.exitCode, after + ": " + check);
+        Path out = tmp.resolve("out-" + System.nanoTime());
+        CliRunner.Result r = vault.run("restore", "--repo", repo.toString(), "latest", "--to", out.toString());
+        assertEquals(0, r.exitCode, after + ": " + r);
+        assertEquals("", FileTrees.diff(FileTrees.ofFolder(src), FileTrees.ofFolder(out)), after + ": the restore is the source");
+        return JsonParser.parseString(done.out.lines().reduce((a, b) -> b).orElseThrow()).getAsJsonObject();
+    }
+
+    void rounds(int rounds, long seed) throws Exception {
+        Random rnd = new Random(seed);
+        int stopped = 0;
         for (int round = 0; round < rounds; round++) {
-            boolean prune = round % 3 == 2;
-            Process p = prune
-                    ? start(tmp.resolve("log" + round), "forget", "--repo", repo.toString(), "--keep-last", "1", "--prune")
-                    : start(tmp.resolve("log" + round), "backup", "--repo", repo.toString(), src.toString());
-            if (!killAfter(p, 500 + rnd.nextInt(4000))) {
-                killed++;
-                if (!prune && hasIndex(repo)) {
-                    killedAfterIndexing++;
+            boolean prune = round % 4 == 3;
+            String how = switch (round % 3) {
+                case 0 -> "kill -9";
+                case 1 -> "SIGINT";
+                default -> "SIGTERM";
+            };
+            double share = 0.05 + 0.9 * rnd.nextDouble();
+            String what = (prune ? "forget --prune" : "backup") + " stopped by " + how + " at "
+                    + Math.round(share * 100) + "% (round " + round + ")";
+            if (!prune) {
+                // new contents for every file: the run has the whole data set to store (the previous
+                // round's data is forgotten and pruned first, so the repository does not grow)
+                vault.run("forget", "--repo", repo.toString(), "--keep-last", "1", "--prune");
+                dataset(4, 3, seed * 1000 + round);
+            }
+            long base = stored();
+            ChildJvm p = prune
+                    ? start("log" + round, "forget", "--repo", repo.toString(), "--keep-last", "1", "--prune")
+                    : start("log" + round, "backup", "--repo", repo.toString(), src.toString());
+            try (p) {
+                boolean running = prune ? p.waitFor(300 + rnd.nextInt(1500)) == -1 : waitForStored(p, base, share);
+                if (running && p.isAlive()) {
+                    stopped++;
+                    switch (how) {
+                        case "kill -9" -> p.kill();
+                        case "SIGINT" -> p.interrupt(30_000);
+                        default -> p.terminate(30_000);
+                    }
                 }
             }
-            CliRunner.Result check = vault.run("check", "--repo", repo.toString(), "--read-data");
-            assertEquals(0, check.exitCode, "after round " + round + ": " + check + Files.readString(tmp.resolve("log" + round)));
-            if (round % 2 == 1) {
-                // a file changes between rounds, as in real life
-                Files.writeString(src.resolve("small" + round + ".txt"), "changed in round " + round);
-            }
+            completeAndVerify("after " + what + "\n" + Files.readString(tmp.resolve("log" + round + ".log")));
         }
-        assertTrue(killed > 0, "no process was killed mid-way; the test proved nothing");
-        CliRunner.Result done = vault.run("backup", "--repo", repo.toString(), "--json", src.toString());
-        assertEquals(0, done.exitCode, done.toString());
-        JsonObject sum = JsonParser.parseString(done.out.lines().reduce((a, b) -> b).orElseThrow()).getAsJsonObject();
-        long total = sum.get("totalBytes").getAsLong();
-        long added = sum.get("bytesAdded").getAsLong();
-        if (killedAfterIndexing > 0) {
-            assertTrue(added < total, "the final backup reused stored data: added " + added + " of " + total);
-        }
-        Path out = tmp.resolve("out");
-        assertEquals(0, vault.run("restore", "--repo", repo.toString(), "latest", "--to", out.toString()).exitCode);
-        for (int i = 0; i < 6; i++) {
-            assertArrayEquals(Files.readAllBytes(src.resolve("file" + i + ".bin")), Files.readAllBytes(out.resolve("file" + i + ".bin")));
-        }
+        assertTrue(stopped >= rounds / 2, "most runs were stopped mid-way, else the test proves little: " + stopped);
         CliRunner.Result prune = vault.run("prune", "--repo", repo.toString());
         assertEquals(0, prune.exitCode, prune.toString());
         CliRunner.Result check = vault.run("check", "--repo", repo.toString(), "--read-data", "--json");
@@ -118,13 +156,42 @@ class KillDuringBackupTest {
     }
 
     @Test
-    void killedBackupsAndPrunesLeaveARepositoryThatChecksAndIsReused() throws Exception {
-        rounds(4, 1);
+    void backupsStoppedAtVariedPointsLeaveNothingThatBlocksTheNextRun() throws Exception {
+        rounds(3, 1); // one kill -9, one SIGINT, one SIGTERM; the slow loop also kills forget --prune
     }
 
     @Test
     @Tag("slow")
-    void manyKillsInALoop() throws Exception {
-        rounds(25, 2);
+    void manyStopsInALoop() throws Exception {
+        rounds(24, 2);
+    }
+
+    /**
+     * The resume figure of issue 12 on a small data set: a first backup killed (kill -9) when about
+     * 70 % of it is stored; the backup after it stores the rest, and at most 15 % of the data set
+     * again. "Again" is measured against an uninterrupted backup of the same files into a second
+     * repository: the resumed repository folder (leftovers of the killed run included) may be larger
+     * by at most 15 % of the data set.
+     */
+    @Test
+    void aBackupKilledAt70PercentIsResumedStoringAtMost15PercentAgain() throws Exception {
+        dataset(10, 4, 3);
+        Path reference = tmp.resolve("reference");
+        Repository.InitOptions o = new Repository.InitOptions();
+        o.password = "pw".toCharArray();
+        o.kdf = new KeyFile.KdfParams(1 << 10, 8, 1);
+        o.packSize = 4 << 20;
+        Repository.init(new LocalStorage(reference), o).close();
+        assertEquals(0, vault.run("backup", "--repo", reference.toString(), src.toString()).exitCode);
+        long full = dirBytes(reference);
+        try (ChildJvm p = start("first", "backup", "--repo", repo.toString(), src.toString())) {
+            assertTrue(waitForStored(p, 0, 0.7 * dirBytes(reference.resolve("data")) / dataBytes),
+                    "the first backup ended before 70 % was stored: " + Files.readString(p.log()));
+            p.kill();
+        }
+        JsonObject sum = completeAndVerify("after the first backup was killed at 70 %");
+        long again = dirBytes(repo) - full;
+        assertTrue(again <= 0.15 * dataBytes, "the resumed repository is " + again + " bytes larger than an uninterrupted "
+                + "backup's, more than 15 % of the " + dataBytes + "-byte data set (" + sum.get("packsReused") + " unindexed packs reused)");
     }
 }
