@@ -7,7 +7,8 @@
 # scale, default 1), SEED (default 1), TOOLS (default "vault restic borg"), VAULT_JAR (default:
 # build this checkout via ./vault --version), VAULT_JAVA_OPTS, KEEP=1 (keep the scratch folder), TMPDIR,
 # LAUNCHER (default 1: run vault through ./vault with the JVM options users get; 0: plain java -jar),
-# BASE_JAR (another vault build, measured as the tool "base" in the same run: a before/after check).
+# BASE_JAR (another vault build, measured as the tool "base" in the same run: a before/after check),
+# RESUME (default 1: also measure a first backup killed at ~70 % and resumed, issue 12; 0: skip it).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +17,7 @@ LAUNCHER=${LAUNCHER:-1}
 SCALE=${SCALE:-1}
 SEED=${SEED:-1}
 TOOLS=${TOOLS:-vault restic borg}
+RESUME=${RESUME:-1}
 
 [ -x /usr/bin/time ] || die "GNU time is needed for peak RSS: apt-get install time"
 make_workdir
@@ -184,6 +186,55 @@ for ((run = 1; run <= RUNS; run++)); do
     done
 done
 
+# Resume after an interruption (issue 12): a first backup of a fresh copy of the dataset, killed
+# (SIGKILL, as a crash) once the repository holds 70 % of what a whole first backup stores, then a
+# backup that completes. "Stored again" is how much larger that repository ends up than the
+# uninterrupted first backups above (median size_first), leftovers of the killed run included.
+RESUME_OUT="not run (RESUME=0, or vault not measured)"
+if [ "$RESUME" = 1 ] && is_active_early vault; then
+    say "bench: resume after a first backup killed at ~70 %"
+    SRC=$W/src-resume
+    cp -a "$W/data" "$SRC"
+    rrepo=$W/repo-resume
+    cmd_for vault init "$rrepo"
+    timed_ok "vault init (resume)" t "${CMD[@]}"
+    # shellcheck disable=SC2086
+    full=$(median ${R[vault/size_first]})
+    full=${full%.*}
+    want=$((full * 7 / 10))
+    sync
+    warm_cache "$SRC"
+    cmd_for vault backup "$rrepo"
+    "${CMD[@]}" >"$W/resume-killed.log" 2>&1 &
+    bpid=$!
+    stored=0
+    while kill -0 "$bpid" 2>/dev/null; do
+        stored=$(du -sb "$rrepo/data" "$rrepo/tmp" 2>/dev/null | awk '{s += $1} END {print s + 0}')
+        [ "$stored" -lt "$want" ] || break
+        sleep 0.05
+    done
+    if kill -9 "$bpid" 2>/dev/null; then
+        wait "$bpid" 2>/dev/null || true
+        at=$(dir_bytes "$rrepo")
+        sync
+        cmd_for vault backup "$rrepo"
+        timed_ok "vault resumed backup" t "${CMD[@]}"
+        resumed_s=$t_s
+        reused=$(grep -o 'Reused [0-9]* pack(s) ([^)]*)' "$BENCH_WORK/last.log" || echo "no unindexed packs to reuse")
+        end=$(dir_bytes "$rrepo")
+        again=$((end - full))
+        [ "$again" -ge 0 ] || again=0
+        pct=$(awk -v a="$again" -v d="$DATA_BYTES" 'BEGIN{printf "%.1f", 100 * a / d}')
+        RESUME_OUT=$(printf '%s\n' \
+            "killed at $(bytes_to_mib "$stored") MiB stored of $(bytes_to_mib "$full") MiB ($(awk -v a="$stored" -v f="$full" 'BEGIN{printf "%.0f", 100 * a / f}') %); repository then $(bytes_to_mib "$at") MiB" \
+            "resumed backup: ${resumed_s} s, repository $(bytes_to_mib "$end") MiB; $reused" \
+            "stored again: $(bytes_to_mib "$again") MiB = $pct % of the dataset  $(check "$pct" '<=' 15) (<= 15 %)")
+    else
+        wait "$bpid" 2>/dev/null || true
+        RESUME_OUT="the backup finished before 70 % was stored (it stores little? see $W/resume-killed.log); no figure"
+    fi
+fi
+
 # One-core throughput of vault's chunker and per-chunk pipeline on the dataset's large file.
 CHUNKER_OUT="not run (vault not measured)"
 if is_active_early vault; then
@@ -308,6 +359,8 @@ rss_all() { # peak RSS over every step and run of a tool, MiB
     echo
     echo "chunker harness (bench/ChunkerBench.java, one core, on $LARGE_REL):"
     printf '%s\n' "$CHUNKER_OUT" | sed 's/^/  /'
+    echo "resume after a first backup killed at ~70 % (issue 12):"
+    printf '%s\n' "$RESUME_OUT" | sed 's/^/  /'
     echo "restores verified byte for byte: $([ ${#VERIFY_FAILED[@]} -eq 0 ] && echo "all" || echo "FAILED: ${VERIFY_FAILED[*]}")"
     echo "raw values per run (seconds / bytes / KiB):"
     for k in $(printf '%s\n' "${!R[@]}" | sort); do echo "  $k:${R[$k]}"; done

@@ -78,6 +78,16 @@ class KillDuringBackupTest {
         }
     }
 
+    /** The temporary files of packs being written, in the repository's tmp folder. */
+    List<String> pending() throws IOException {
+        if (!Files.isDirectory(repo.resolve("tmp"))) {
+            return List.of();
+        }
+        try (var s = Files.list(repo.resolve("tmp"))) {
+            return s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("pending-")).toList();
+        }
+    }
+
     /** Bytes the repository holds in packs, finished or pending. */
     long stored() throws IOException {
         return dirBytes(repo.resolve("data")) + dirBytes(repo.resolve("tmp"));
@@ -138,10 +148,13 @@ class KillDuringBackupTest {
                 boolean running = prune ? p.waitFor(300 + rnd.nextInt(1500)) == -1 : waitForStored(p, base, share);
                 if (running && p.isAlive()) {
                     stopped++;
-                    switch (how) {
-                        case "kill -9" -> p.kill();
-                        case "SIGINT" -> p.interrupt(30_000);
-                        default -> p.terminate(30_000);
+                    if (how.equals("kill -9")) {
+                        p.kill();
+                    } else {
+                        int code = how.equals("SIGINT") ? p.interrupt(30_000) : p.terminate(30_000);
+                        assertTrue(code != -1, what + ": the process ends by itself when asked to");
+                        // Ctrl-C and SIGTERM let a backup remove the packs it was still filling
+                        assertEquals(List.of(), pending(), what + ": no pending pack file is left");
                     }
                 }
             }

@@ -67,6 +67,39 @@ final class BlobUploader implements AutoCloseable {
         });
         this.budgetTotalKiB = (int) Math.max(1, budgetBytes / 1024);
         this.budgetKiB = new Semaphore(budgetTotalKiB);
+        this.onExit = new Thread(this::stopForExit, "vault-pack-exit");
+        try {
+            Runtime.getRuntime().addShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: nothing to tidy up later
+        }
+    }
+
+    /** Runs when the JVM exits mid-backup (Ctrl-C, SIGTERM); see {@link #stopForExit}. */
+    private final Thread onExit;
+    /** Set when the JVM exits mid-backup: no new pack (and no pending file) is started. */
+    private volatile boolean exiting;
+
+    /**
+     * On Ctrl-C or SIGTERM: lets the packs already full finish (renamed into place, so the next backup
+     * adopts them; at most a few seconds), and removes the temporary files of the packs still being
+     * filled, so an interrupted backup leaves no pending file behind. A kill -9 cannot run this: its
+     * pending files stay in {@code tmp/} until the next prune.
+     */
+    private void stopForExit() {
+        exiting = true;
+        finisher.shutdown();
+        try {
+            finisher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (packers) {
+            for (PackWriter pw : packers.values()) {
+                pw.abort();
+            }
+            packers.clear();
+        }
     }
 
     /** Chunks below this size are handed to the workers in batches (one task, one wake-up, per batch). */
@@ -221,6 +254,9 @@ final class BlobUploader implements AutoCloseable {
     private void add(BlobType type, BlobId id, byte[] stored, int storedLength, int rawLength) throws IOException {
         PackWriter full = null;
         synchronized (packers) {
+            if (exiting) {
+                throw new InterruptedIOException("backup interrupted");
+            }
             PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming()));
             pw.add(type, id, stored, storedLength, rawLength);
             if (pw.size() >= repo.config().packSize) {
@@ -331,6 +367,11 @@ final class BlobUploader implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // exiting: the hook runs (or ran) on its own
+        }
         workers.shutdownNow();
         finisher.shutdownNow();
         synchronized (packers) {
