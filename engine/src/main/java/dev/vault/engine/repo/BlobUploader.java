@@ -77,6 +77,8 @@ final class BlobUploader implements AutoCloseable {
 
     /** Runs when the JVM exits mid-backup (Ctrl-C, SIGTERM); see {@link #stopForExit}. */
     private final Thread onExit;
+    /** Packs started and not yet committed (or abandoned), wherever they are being filled or finished. */
+    private final Set<PackWriter> unfinished = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** Set when the JVM exits mid-backup: no new pack (and no pending file) is started. */
     private volatile boolean exiting;
 
@@ -95,10 +97,14 @@ final class BlobUploader implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (packers) {
-            for (PackWriter pw : packers.values()) {
-                pw.abort();
-            }
             packers.clear();
+        }
+        List<PackWriter> left;
+        synchronized (unfinished) {
+            left = new ArrayList<>(unfinished);
+        }
+        for (PackWriter pw : left) {
+            pw.abort(); // being filled, or finished on the caller's thread: its temporary file goes
         }
     }
 
@@ -257,7 +263,13 @@ final class BlobUploader implements AutoCloseable {
             if (exiting) {
                 throw new InterruptedIOException("backup interrupted");
             }
-            PackWriter pw = packers.computeIfAbsent(type, t -> new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming()));
+            PackWriter pw = packers.computeIfAbsent(type, t -> {
+                PackWriter w = new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming());
+                synchronized (unfinished) {
+                    unfinished.add(w);
+                }
+                return w;
+            });
             pw.add(type, id, stored, storedLength, rawLength);
             if (pw.size() >= repo.config().packSize) {
                 full = pw;
@@ -281,7 +293,14 @@ final class BlobUploader implements AutoCloseable {
     }
 
     private void writePack(PackWriter pw) throws IOException {
-        PackWriter.Finished f = pw.finish();
+        PackWriter.Finished f;
+        try {
+            f = pw.finish();
+        } finally {
+            synchronized (unfinished) {
+                unfinished.remove(pw);
+            }
+        }
         bytesAdded.addAndGet(f.size());
         IndexFile toWrite = null;
         synchronized (this) {
