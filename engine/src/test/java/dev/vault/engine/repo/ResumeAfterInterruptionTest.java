@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vault.engine.repo.pack.BlobId;
+import dev.vault.engine.repo.pack.BlobType;
+import dev.vault.engine.repo.pack.Blobs;
+import dev.vault.engine.repo.pack.PackWriter;
 import dev.vault.engine.repo.storage.FaultyStorage;
 import dev.vault.engine.repo.storage.FileType;
 import dev.vault.engine.repo.storage.Handle;
@@ -24,9 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A backup interrupted after writing packs but before the index naming them (here: every index write
- * fails, as when the drive is pulled or the process killed at that moment) leaves packs no index
- * lists. The next backup verifies them and reuses their chunks instead of storing them again; a
+ * A backup interrupted after writing packs but before the index naming them (as when the drive is
+ * pulled or the process killed at that moment) leaves packs no index lists. The next backup verifies them and reuses their chunks instead of storing them again; a
  * damaged one is not reused, and prune removes it.
  */
 class ResumeAfterInterruptionTest {
@@ -49,7 +52,7 @@ class ResumeAfterInterruptionTest {
     }
 
     Repository open(boolean faulty) throws IOException {
-        return Repository.open(faulty ? new FaultyStorage(local()).failWritesOf(FileType.INDEX) : local(),
+        return Repository.open(faulty ? new FaultyStorage(local()).failWritesOf(FileType.SNAPSHOT) : local(),
                 () -> "secret".toCharArray());
     }
 
@@ -72,10 +75,16 @@ class ResumeAfterInterruptionTest {
         }
     }
 
-    /** A backup that stores every pack and then fails at its first index write; returns the packs it left. */
+    /**
+     * A backup that stores every pack and is then stopped before the index files naming them exist:
+     * it fails at its snapshot write, and its index files are removed (as if it had been killed just
+     * before writing them). Returns the packs it left.
+     */
     List<String> interruptedBackup(Path src) throws IOException {
         assertThrows(IOException.class, () -> backup(open(true), src));
-        assertEquals(List.of(), local().list(FileType.INDEX));
+        for (String name : local().list(FileType.INDEX)) {
+            local().delete(new Handle(FileType.INDEX, name));
+        }
         assertEquals(List.of(), local().list(FileType.SNAPSHOT));
         List<String> packs = local().list(FileType.DATA);
         assertTrue(packs.size() >= 4, "the interrupted run stored several packs: " + packs);
@@ -116,6 +125,31 @@ class ResumeAfterInterruptionTest {
                 assertRestoresExactly(src, "out" + round++);
             }
         }
+    }
+
+    @Test
+    void anUnindexedPackWithAForgedHeaderIsNotReused() throws IOException {
+        // a plain repository's pack headers are not sealed: anyone who can write the folder can forge one
+        Path src = workspace();
+        freshRepository(false, 2);
+        Repository repo = open(false);
+        byte[] plain = "forged".getBytes(StandardCharsets.UTF_8);
+        BlobId id = new BlobId(repo.crypto().id(plain, 0, plain.length));
+        byte[] stored = Blobs.encode(repo.crypto(), BlobType.DATA, id, plain);
+        PackWriter huge = new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming());
+        huge.add(BlobType.DATA, id, stored, stored.length, Integer.MAX_VALUE); // claims a 2 GiB plaintext
+        huge.finish();
+        PackWriter lying = new PackWriter(repo.storage(), repo.crypto(), repo.config().packNaming());
+        lying.add(BlobType.DATA, new BlobId(new byte[32]), stored, stored.length, plain.length); // id of other bytes
+        lying.finish();
+        assertEquals(2, local().list(FileType.DATA).size());
+
+        Backup.Result r = backup(open(false), src);
+        assertEquals(0, r.packsAdopted, "neither forged pack is reused");
+        Check.Result c = fullCheck();
+        assertTrue(c.ok(), c.errors + " " + c.affected);
+        assertEquals(2, c.warnings.size(), c.warnings.toString());
+        assertRestoresExactly(src, "out");
     }
 
     @Test
