@@ -65,7 +65,9 @@ class KillDuringBackupTest {
     }
 
     ChildJvm start(String name, String... args) {
-        return ChildJvm.start(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m"), "dev.vault.cli.Main", List.of(args),
+        // one core: the backup runs long enough, even on a fast machine, for the stops to land mid-way
+        return ChildJvm.start(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m", "-XX:ActiveProcessorCount=1"),
+                "dev.vault.cli.Main", List.of(args),
                 Map.of("VAULT_PASSWORD", "pw", "VAULT_CONFIG_HOME", tmp.resolve("config").toString()), tmp.resolve(name + ".log"));
     }
 
