@@ -78,6 +78,8 @@ public final class VaultCli implements Runnable {
 
     /** Runs vault with the given arguments and streams; returns the exit code instead of exiting. */
     public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        // repository locks name this computer by its machine id (read or created on the first lock)
+        dev.vault.engine.config.MachineId.useFile(dev.vault.engine.config.MachineId.file(env));
         CommandLine cl = commandLine(args, out, err, env);
         String name = commandName(args);
         if (name != null && !name.equals("help") && !cl.getSubcommands().containsKey(name)) {

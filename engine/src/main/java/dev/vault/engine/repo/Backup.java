@@ -168,7 +168,7 @@ public final class Backup {
         /** Takes the snapshot into {@code repo}. */
         public Result run(Repository repo) throws IOException {
             try (RepoLock lock = RepoLock.acquire(repo.storage(), false, "backup")) {
-                return new Backup(repo, this).run();
+                return new Backup(repo, this, lock).run();
             }
         }
 
@@ -196,6 +196,8 @@ public final class Backup {
     }
 
     private final Repository repo;
+    /** Held for the whole run; checked before the snapshot is written (docs/FORMAT.md §6). */
+    private final RepoLock lock;
     private final Options o;
     private final Prepared prep;
     private final FastCdc chunker;
@@ -217,8 +219,9 @@ public final class Backup {
     private record DeferredTree(Tree tree, Tree parent, String parentId, Node owner) {
     }
 
-    private Backup(Repository repo, Prepared prep) {
+    private Backup(Repository repo, Prepared prep, RepoLock lock) {
         this.repo = repo;
+        this.lock = lock;
         this.o = prep.o;
         this.prep = prep;
         this.chunker = repo.chunker();
@@ -294,6 +297,7 @@ public final class Backup {
         sum.bytesAdded = up.bytesAdded.get() + adopted.indexBytes();
         sum.seconds = (System.nanoTime() - t0) / 1e9;
         snap.summary = sum;
+        lock.ensureHeld("writing its snapshot");
         String id = repo.writeDocument(FileType.SNAPSHOT, snap);
         sum.bytesAdded += repo.storage().size(new Handle(FileType.SNAPSHOT, id));
         if (repo.storage().cacheDir() != null && (up.blobsAdded.get() > 0 || adopted.packs() > 0)) {

@@ -56,6 +56,7 @@ public final class Forget {
         try (RepoLock lock = dryRun ? null : RepoLock.acquire(repo.storage(), true, "forget")) {
             Result r = plan(repo.snapshots(null), p);
             if (!dryRun) {
+                lock.ensureHeld("removing snapshots");
                 for (Snapshot s : r.remove) {
                     repo.storage().delete(new Handle(FileType.SNAPSHOT, s.id));
                 }

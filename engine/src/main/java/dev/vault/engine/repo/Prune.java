@@ -48,11 +48,11 @@ public final class Prune {
 
     public static Result run(Repository repo, boolean dryRun) throws IOException {
         try (RepoLock lock = RepoLock.acquire(repo.storage(), true, "prune")) {
-            return prune(repo, dryRun);
+            return prune(repo, dryRun, lock);
         }
     }
 
-    private static Result prune(Repository repo, boolean dryRun) throws IOException {
+    private static Result prune(Repository repo, boolean dryRun, RepoLock lock) throws IOException {
         Result r = new Result();
         MasterIndex idx = repo.reloadIndex();
         List<String> oldIndexFiles = repo.storage().list(FileType.INDEX);
@@ -137,6 +137,7 @@ public final class Prune {
             step("index-written");
         }
         // (4) old index files, then (5) the packs only they named
+        lock.ensureHeld("deleting anything");
         for (String name : oldIndexFiles) {
             deleteQuietly(repo, new Handle(FileType.INDEX, name));
             r.indexFilesReplaced++;

@@ -284,6 +284,7 @@ class RepoMaintenanceTest {
         }
         // a lock file left by a process that died (no OS lock held on it): stale
         RepoLock.Info dead = new RepoLock.Info();
+        dead.machine = dev.vault.engine.config.MachineId.current(); // this computer: its OS lock decides
         dead.host = Hosts.hostName();
         dead.pid = 999_999;
         dead.time = Instant.now().toString();
@@ -295,7 +296,7 @@ class RepoMaintenanceTest {
         assertEquals(List.of(), local().list(FileType.LOCK));
     }
 
-    /** A lock written on another computer (its OS lock does not reach this one) is trusted until it is 30 min old. */
+    /** A lock written on another computer (its OS lock does not reach this one) is trusted until it is 30 + 10 min old. */
     @Test
     void aLockFromAnotherComputerIsLiveUntilItIsTooOldToBeRefreshed() throws IOException {
         Repository repo = init(local(), true);
@@ -314,9 +315,9 @@ class RepoMaintenanceTest {
         assertEquals(0, RepoLock.removeStale(local(), false).size(), "a live lock is not stale");
 
         local().delete(h);
-        other.time = Instant.now().minus(RepoLock.STALE_AFTER).minusSeconds(60).toString();
+        other.time = Instant.now().minus(RepoLock.STALE_AFTER).minus(RepoLock.CLOCK_SKEW).minusSeconds(60).toString();
         local().write(h, Repository.GSON.toJson(other).getBytes(StandardCharsets.UTF_8));
-        Prune.run(reopen(), false); // not refreshed for over 30 min: that backup is gone
+        Prune.run(reopen(), false); // not refreshed for over 30 min plus the skew margin: that backup is gone
         assertEquals(1, RepoLock.removeStale(local(), false).size());
         assertEquals(List.of(), local().list(FileType.LOCK));
     }

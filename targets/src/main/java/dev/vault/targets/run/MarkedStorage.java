@@ -38,6 +38,12 @@ public final class MarkedStorage extends ForwardingStorage {
         inner.write(h, data);
     }
 
+    @Override
+    public java.io.Closeable writeLock(Handle h, byte[] data) throws IOException {
+        guard();
+        return inner.writeLock(h, data);
+    }
+
     /** Streams to the inner storage's temporary file (no copy in memory); checked at start and at commit. */
     @Override
     public PendingFile create() throws IOException {

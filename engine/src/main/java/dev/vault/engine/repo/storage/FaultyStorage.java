@@ -140,6 +140,17 @@ public final class FaultyStorage extends ForwardingStorage {
 
     @Override
     public void write(Handle h, byte[] data) throws IOException {
+        inner.write(h, faulted(h, data));
+    }
+
+    /** Lock files count as writes too (so a lock refresh can be made to fail). */
+    @Override
+    public java.io.Closeable writeLock(Handle h, byte[] data) throws IOException {
+        return inner.writeLock(h, faulted(h, data));
+    }
+
+    /** Applies the configured write faults: throws, or returns what the write stores. */
+    private byte[] faulted(Handle h, byte[] data) throws IOException {
         pause();
         int n = writes.incrementAndGet();
         if (n == failWrite || h.type() == failWriteType) {
@@ -149,11 +160,7 @@ public final class FaultyStorage extends ForwardingStorage {
         if (diskFullAfter >= 0 && total > diskFullAfter) {
             throw new IOException("No space left on device (injected) writing " + h);
         }
-        if (n == shortWrite) {
-            inner.write(h, Arrays.copyOf(data, data.length / 2));
-            return;
-        }
-        inner.write(h, data);
+        return n == shortWrite ? Arrays.copyOf(data, data.length / 2) : data;
     }
 
     @Override

@@ -62,8 +62,8 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
-    public Closeable holdLiveness(Handle h) throws IOException {
-        return inner.holdLiveness(h);
+    public Closeable writeLock(Handle h, byte[] data) throws IOException {
+        return inner.writeLock(h, data);
     }
 
     @Override

@@ -14,11 +14,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A repository in a local (or mounted network/USB) folder. Data files go into two-hex-digit shard
@@ -32,8 +35,29 @@ public final class LocalStorage implements Storage {
      * the request's size, so 16 MiB pack writes would pin 16 MiB of native memory per thread.
      */
     private static final int IO_SLICE = 1 << 20;
+    /**
+     * The lock region: one byte far past any lock file's content. Windows locks are mandatory, so a
+     * lock over the content would stop other processes from reading the file.
+     */
+    static final long LOCK_REGION = 1L << 30;
+    /**
+     * Every OS lock this JVM holds on a lock file, by {@link #fileKey}, whichever instance took it. On
+     * POSIX systems closing ANY channel on a file drops all of the process's locks on it, so nothing in
+     * this process may open and close a second channel on a held file: every read, probe and delete of
+     * a lock file goes through this table, under its monitor (which also orders them against
+     * {@link #writeLock}).
+     */
+    private static final Map<Object, Held> HELD = new HashMap<>();
+
+    /**
+     * A held lock file: its channel (used for nothing but holding: a thread interrupted in I/O on it
+     * would close it) and its bytes (lock files are written once, so reads are served from them).
+     */
+    private record Held(FileChannel channel, byte[] content) {
+    }
     private final Path root;
-    private final Map<Path, FileChannel> held = new ConcurrentHashMap<>();
+    /** The keys in {@link #HELD} taken through this instance. */
+    private final Set<Object> mine = new HashSet<>();
 
     public LocalStorage(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -111,6 +135,9 @@ public final class LocalStorage implements Storage {
 
     @Override
     public byte[] read(Handle h) throws IOException {
+        if (h.type() == FileType.LOCK) {
+            return readLockFile(h, 0, 0, true);
+        }
         long size = Files.size(path(h));
         if (size > Integer.MAX_VALUE - 16) {
             throw new IOException(h + " is too large to read at once (" + size + " bytes)");
@@ -120,20 +147,27 @@ public final class LocalStorage implements Storage {
 
     @Override
     public byte[] read(Handle h, long offset, int length) throws IOException {
-        try (FileChannel ch = FileChannel.open(path(h), StandardOpenOption.READ)) {
-            byte[] out = new byte[length];
-            ByteBuffer buf = ByteBuffer.wrap(out);
-            long pos = offset;
-            while (buf.position() < out.length) {
-                buf.limit(Math.min(out.length, buf.position() + IO_SLICE));
-                int n = ch.read(buf, pos);
-                if (n < 0) {
-                    throw new EOFException(h + " is shorter than expected (wanted " + length + " bytes at " + offset + ")");
-                }
-                pos += n;
-            }
-            return out;
+        if (h.type() == FileType.LOCK) {
+            return readLockFile(h, offset, length, false);
         }
+        try (FileChannel ch = FileChannel.open(path(h), StandardOpenOption.READ)) {
+            return readFrom(ch, h, offset, length);
+        }
+    }
+
+    private static byte[] readFrom(FileChannel ch, Handle h, long offset, int length) throws IOException {
+        byte[] out = new byte[length];
+        ByteBuffer buf = ByteBuffer.wrap(out);
+        long pos = offset;
+        while (buf.position() < out.length) {
+            buf.limit(Math.min(out.length, buf.position() + IO_SLICE));
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new EOFException(h + " is shorter than expected (wanted " + length + " bytes at " + offset + ")");
+            }
+            pos += n;
+        }
+        return out;
     }
 
     @Override
@@ -269,56 +303,138 @@ public final class LocalStorage implements Storage {
     @Override
     public void delete(Handle h) throws IOException {
         Path p = path(h);
-        FileChannel ch = held.remove(p);
-        if (ch != null) {
-            ch.close();
+        if (h.type() != FileType.LOCK) {
+            Files.delete(p);
+            return;
         }
-        Files.delete(p);
-    }
-
-    @Override
-    public Closeable holdLiveness(Handle h) throws IOException {
-        Path p = path(h);
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock(0, Long.MAX_VALUE, false);
-        } catch (IOException | OverlappingFileLockException e) {
-            ch.close();
-            return null; // filesystem without locks (some SMB/FUSE mounts): callers fall back to timestamps
-        }
-        if (lock == null) {
-            ch.close();
-            return null;
-        }
-        held.put(p, ch);
-        return () -> {
-            FileChannel c = held.remove(p);
-            if (c != null) {
-                c.close();
+        synchronized (HELD) {
+            Object key = fileKey(p);
+            Files.delete(p); // while still held: nobody sees this file unheld before it is gone
+            Held held = HELD.remove(key);
+            if (held != null) {
+                mine.remove(key);
+                held.channel().close();
             }
-        };
+        }
     }
 
+    /**
+     * Writes the lock file with an OS lock taken on it before it becomes visible under its name (in
+     * {@code tmp/}, then renamed: the lock stays with the file), so no other process can ever see it
+     * unheld. The channel goes into the JVM-wide {@link #HELD} table, through which every read, probe
+     * and delete of that file in this process passes.
+     */
+    @Override
+    public Closeable writeLock(Handle h, byte[] data) throws IOException {
+        if (h.type() != FileType.LOCK) {
+            throw new IllegalArgumentException("not a lock file: " + h);
+        }
+        Path target = path(h);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(target.toString());
+        }
+        Path tmpDir = root.resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Files.createDirectories(target.getParent());
+        Path tmp = tmpDir.resolve(h.name() + "-" + UUID.randomUUID() + ".tmp");
+        synchronized (HELD) {
+            FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                try {
+                    lock = ch.tryLock(LOCK_REGION, 1, false);
+                } catch (IOException | UnsupportedOperationException e) {
+                    lock = null; // a filesystem without locks (some SMB/FUSE mounts): others judge by the refresh time
+                }
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+                Files.move(tmp, target); // no REPLACE_EXISTING: write-once
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            syncDirectory(target.getParent());
+            if (lock == null) {
+                ch.close();
+                return null;
+            }
+            Object key = fileKey(target);
+            Held held = new Held(ch, data.clone());
+            HELD.put(key, held);
+            mine.add(key);
+            return () -> release(key, held);
+        }
+    }
+
+    private void release(Object key, Held held) throws IOException {
+        synchronized (HELD) {
+            if (HELD.remove(key, held)) {
+                mine.remove(key);
+                held.channel().close();
+            }
+        }
+    }
+
+    /**
+     * TRUE when an OS lock is held on the lock file: by this JVM (see {@link #HELD}) or by another
+     * process, seen through a shared probe lock on the same region (the probe never takes the
+     * holder's place: holders lock before the file is visible). FALSE when nobody holds it or it is
+     * gone, null when the filesystem has no locks.
+     */
     @Override
     public Boolean isHeldByLiveProcess(Handle h) {
         Path p = path(h);
-        if (held.containsKey(p)) {
-            return Boolean.TRUE;
-        }
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = ch.tryLock(0, Long.MAX_VALUE, false);
-            if (lock == null) {
-                return Boolean.TRUE;
+        synchronized (HELD) {
+            try {
+                if (HELD.containsKey(fileKey(p))) {
+                    return Boolean.TRUE;
+                }
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                    FileLock probe = ch.tryLock(LOCK_REGION, 1, true);
+                    if (probe == null) {
+                        return Boolean.TRUE;
+                    }
+                    probe.release();
+                    return Boolean.FALSE;
+                }
+            } catch (OverlappingFileLockException e) {
+                return Boolean.TRUE; // held by this JVM
+            } catch (NoSuchFileException e) {
+                return Boolean.FALSE;
+            } catch (IOException | UnsupportedOperationException e) {
+                return null;
             }
-            lock.release();
-            return Boolean.FALSE;
-        } catch (OverlappingFileLockException e) {
-            return Boolean.TRUE; // held by this JVM
-        } catch (NoSuchFileException e) {
-            return Boolean.FALSE;
-        } catch (IOException e) {
-            return null;
+        }
+    }
+
+    /** What identifies a file to the OS's locks: its inode where there is one, else its real path (Windows). */
+    private static Object fileKey(Path p) throws IOException {
+        Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return key != null ? key : p.toRealPath(LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Reads a lock file; one this JVM holds is never opened again (closing that second channel would drop the OS lock). */
+    private byte[] readLockFile(Handle h, long offset, int length, boolean whole) throws IOException {
+        Path p = path(h);
+        synchronized (HELD) {
+            Held held = HELD.get(fileKey(p));
+            if (held != null) {
+                byte[] c = held.content();
+                if (whole) {
+                    return c.clone();
+                }
+                if (offset < 0 || offset + length > c.length) {
+                    throw new EOFException(h + " is shorter than expected (wanted " + length + " bytes at " + offset + ")");
+                }
+                return java.util.Arrays.copyOfRange(c, (int) offset, (int) offset + length);
+            }
+            try (FileChannel own = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                return readFrom(own, h, offset, whole ? (int) Math.min(own.size(), Integer.MAX_VALUE - 16) : length);
+            }
         }
     }
 
@@ -339,11 +455,17 @@ public final class LocalStorage implements Storage {
         return n;
     }
 
+    /** Releases the OS locks this instance still holds (their owners should have released them first). */
     @Override
     public void close() throws IOException {
-        for (FileChannel ch : held.values()) {
-            ch.close();
+        synchronized (HELD) {
+            for (Object key : mine) {
+                Held held = HELD.remove(key);
+                if (held != null) {
+                    held.channel().close();
+                }
+            }
+            mine.clear();
         }
-        held.clear();
     }
 }

@@ -92,14 +92,21 @@ public interface Storage extends Closeable {
     }
 
     /**
-     * Ties the liveness of a lock file to this process where the storage can (an OS file lock that dies
-     * with the process). Returns null when not supported.
+     * Writes a lock file (as {@link #write}) and ties it to this process where the storage can: an OS
+     * lock, taken before the file is visible, that the OS releases when the process dies. Returns the
+     * hold (closing it releases the OS lock; delete the file first), or null when the storage has no
+     * such locks (the file is written all the same). While held, this process reads, probes and
+     * deletes the file only through this storage, never by opening it otherwise.
      */
-    default Closeable holdLiveness(Handle h) throws IOException {
+    default Closeable writeLock(Handle h, byte[] data) throws IOException {
+        write(h, data);
         return null;
     }
 
-    /** TRUE if a live process holds {@link #holdLiveness} on the file, FALSE if none does, null if unknown. */
+    /**
+     * TRUE if a live process holds the OS lock of {@link #writeLock} on the file, FALSE if none does
+     * (or the file is gone), null if the storage cannot tell.
+     */
     default Boolean isHeldByLiveProcess(Handle h) {
         return null;
     }
