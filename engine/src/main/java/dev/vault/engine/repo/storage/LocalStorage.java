@@ -340,6 +340,7 @@ public final class LocalStorage implements Storage {
         synchronized (HELD) {
             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
+            Object key;
             try {
                 try {
                     lock = ch.tryLock(LOCK_REGION, 1, false);
@@ -351,6 +352,8 @@ public final class LocalStorage implements Storage {
                     ch.write(buf);
                 }
                 ch.force(true);
+                // the key before the rename: once renamed, the file can be removed by anyone at any moment
+                key = lock == null ? null : lockKey(tmp, target);
                 Files.move(tmp, target); // no REPLACE_EXISTING: write-once
             } catch (IOException | RuntimeException e) {
                 ch.close();
@@ -362,7 +365,6 @@ public final class LocalStorage implements Storage {
                 ch.close();
                 return null;
             }
-            Object key = fileKey(target);
             Held held = new Held(ch, data.clone());
             HELD.put(key, held);
             mine.add(key);
@@ -409,6 +411,12 @@ public final class LocalStorage implements Storage {
                 return null;
             }
         }
+    }
+
+    /** {@link #fileKey} of {@code target} once {@code tmp} is renamed to it (the inode stays; a real path is the parent's plus the name). */
+    private static Object lockKey(Path tmp, Path target) throws IOException {
+        Object key = Files.readAttributes(tmp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return key != null ? key : target.getParent().toRealPath().resolve(target.getFileName());
     }
 
     /** What identifies a file to the OS's locks: its inode where there is one, else its real path (Windows). */
