@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.vault.engine.repo.Hosts;
 import dev.vault.fixtures.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,15 +51,18 @@ class RepoLockProcessTest {
         assertEquals(0, init.exitCode, init.toString());
     }
 
-    /** vault as run on one computer: its own config home (so its own machine id), the same host name as the other. */
+    /**
+     * vault as run on one computer: its own config home, so its own machine id. Every process here has
+     * the same host name (this machine's), as two computers with a default name would.
+     */
     CliRunner computer(String name) {
-        return new CliRunner(tmp.resolve(name)).env("VAULT_PASSWORD", "pw").env("HOSTNAME", "laptop");
+        return new CliRunner(tmp.resolve(name)).env("VAULT_PASSWORD", "pw");
     }
 
     ChildJvm startBackup(String computer) {
         return ChildJvm.start(List.of("-XX:+UseSerialGC", "-Xmx256m"), "dev.vault.cli.Main",
                 List.of("backup", "--repo", repo.toString(), src.toString()),
-                Map.of("VAULT_PASSWORD", "pw", "HOSTNAME", "laptop", "VAULT_CONFIG_HOME", tmp.resolve(computer).toString()),
+                Map.of("VAULT_PASSWORD", "pw", "VAULT_CONFIG_HOME", tmp.resolve(computer).toString()),
                 tmp.resolve("backup-" + computer + ".log"));
     }
 
@@ -102,7 +106,7 @@ class RepoLockProcessTest {
                 lock = awaitLock(backup);
                 backup.pause();
                 assertTrue(Files.exists(lock), "the backup finished before it could be frozen; the test proved nothing");
-                String holder = "shared lock by 'backup' (pid " + backup.pid() + " on laptop";
+                String holder = "shared lock by 'backup' (pid " + backup.pid() + " on " + Hosts.hostName() + ",";
                 CliRunner.Result prune = vault.run("prune", "--repo", repo.toString());
                 assertEquals(11, prune.exitCode, prune.toString());
                 assertTrue(prune.err.contains(holder), prune.toString());
@@ -166,7 +170,7 @@ class RepoLockProcessTest {
         String machine = Files.readString(tmp.resolve(computer).resolve("machine-id")).trim();
         JsonObject j = new JsonObject();
         j.addProperty("machine", machine);
-        j.addProperty("host", "laptop");
+        j.addProperty("host", Hosts.hostName()); // the same host name as the computer that judges it
         j.addProperty("pid", ProcessHandle.current().pid()); // a pid that runs here too: it must not matter
         j.addProperty("time", time.toString());
         j.addProperty("exclusive", false);

@@ -251,6 +251,7 @@ public final class EngineRunner implements TargetRunner, AutoCloseable {
                             + copyMissing(src, dst, FileType.INDEX);
                     Handle snap = new Handle(FileType.SNAPSHOT, done.snapshotId);
                     if (!dst.exists(snap)) {
+                        lock.ensureHeld("writing its snapshot");
                         byte[] b = src.read(snap);
                         dst.write(snap, b);
                         copied += b.length;

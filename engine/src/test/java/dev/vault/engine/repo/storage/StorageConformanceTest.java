@@ -47,6 +47,29 @@ abstract class StorageConformanceTest {
         assertTrue(s.exists(h));
     }
 
+    /** A lock file written with its hold: listed, read (whole and by range), written once, deleted while held. */
+    @Test
+    void lockFileWithItsHoldBehavesLikeAnyFile() throws IOException {
+        byte[] d = "{\"purpose\":\"backup\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Handle h = new Handle(FileType.LOCK, "0a1b");
+        java.io.Closeable hold = s.writeLock(h, d);
+        try {
+            assertEquals(List.of("0a1b"), s.list(FileType.LOCK));
+            assertArrayEquals(d, s.read(h));
+            assertArrayEquals(java.util.Arrays.copyOfRange(d, 2, 9), s.read(h, 2, 7));
+            assertThrows(EOFException.class, () -> s.read(h, 2, d.length));
+            assertThrows(FileAlreadyExistsException.class, () -> s.writeLock(h, d));
+            assertTrue(hold == null || Boolean.TRUE.equals(s.isHeldByLiveProcess(h)), "a hold is seen as held");
+            s.delete(h);
+            assertFalse(s.exists(h));
+            assertTrue(s.isHeldByLiveProcess(h) == null || Boolean.FALSE.equals(s.isHeldByLiveProcess(h)));
+        } finally {
+            if (hold != null) {
+                hold.close();
+            }
+        }
+    }
+
     @Test
     void largeFileRoundTripsWholeAndByRangesAcrossIoSlices() throws IOException {
         byte[] d = data((7 << 19) + 12345, 42); // 3.5 MiB: several 1 MiB I/O slices in LocalStorage
