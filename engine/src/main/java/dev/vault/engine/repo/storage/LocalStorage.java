@@ -18,9 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -53,11 +51,9 @@ public final class LocalStorage implements Storage {
      * A held lock file: its channel (used for nothing but holding: a thread interrupted in I/O on it
      * would close it) and its bytes (lock files are written once, so reads are served from them).
      */
-    private record Held(FileChannel channel, byte[] content) {
+    private record Held(FileChannel channel, byte[] content, LocalStorage owner) {
     }
     private final Path root;
-    /** The keys in {@link #HELD} taken through this instance. */
-    private final Set<Object> mine = new HashSet<>();
 
     public LocalStorage(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -312,7 +308,6 @@ public final class LocalStorage implements Storage {
             Files.delete(p); // while still held: nobody sees this file unheld before it is gone
             Held held = HELD.remove(key);
             if (held != null) {
-                mine.remove(key);
                 held.channel().close();
             }
         }
@@ -365,17 +360,15 @@ public final class LocalStorage implements Storage {
                 ch.close();
                 return null;
             }
-            Held held = new Held(ch, data.clone());
+            Held held = new Held(ch, data.clone(), this);
             HELD.put(key, held);
-            mine.add(key);
             return () -> release(key, held);
         }
     }
 
-    private void release(Object key, Held held) throws IOException {
+    private static void release(Object key, Held held) throws IOException {
         synchronized (HELD) {
             if (HELD.remove(key, held)) {
-                mine.remove(key);
                 held.channel().close();
             }
         }
@@ -467,13 +460,13 @@ public final class LocalStorage implements Storage {
     @Override
     public void close() throws IOException {
         synchronized (HELD) {
-            for (Object key : mine) {
-                Held held = HELD.remove(key);
-                if (held != null) {
+            for (var it = HELD.values().iterator(); it.hasNext();) {
+                Held held = it.next();
+                if (held.owner() == this) {
+                    it.remove();
                     held.channel().close();
                 }
             }
-            mine.clear();
         }
     }
 }
