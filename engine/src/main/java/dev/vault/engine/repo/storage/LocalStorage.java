@@ -328,9 +328,8 @@ public final class LocalStorage implements Storage {
         if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(target.toString());
         }
-        Path tmpDir = root.resolve("tmp");
-        Files.createDirectories(tmpDir);
-        Files.createDirectories(target.getParent());
+        Path tmpDir = folderInRoot(root.resolve("tmp")); // never the root itself (see folderInRoot)
+        folderInRoot(target.getParent());
         Path tmp = tmpDir.resolve(h.name() + "-" + UUID.randomUUID() + ".tmp");
         synchronized (HELD) {
             FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -35,6 +35,7 @@ class LocalStorageTest extends StorageConformanceTest {
         assertThrows(NoSuchFileException.class, () -> never.write(new Handle(FileType.DATA, "ab01"), data(10, 3)));
         assertThrows(NoSuchFileException.class, () -> never.write(Handle.config(), data(10, 3)));
         assertThrows(NoSuchFileException.class, never::create);
+        assertThrows(NoSuchFileException.class, () -> never.writeLock(new Handle(FileType.LOCK, "ef03"), data(10, 3)));
         assertFalse(Files.exists(gone), "a write recreated the repository folder");
     }
 
