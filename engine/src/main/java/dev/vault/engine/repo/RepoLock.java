@@ -113,6 +113,15 @@ public final class RepoLock implements Closeable {
                 if (other.name.equals(h.name())) {
                     continue;
                 }
+                if (leftHere(storage, other)) {
+                    // a crashed process of this computer: clear it now, or other computers wait 40 min for it to age
+                    try {
+                        storage.delete(new Handle(FileType.LOCK, other.name));
+                    } catch (IOException e) {
+                        // someone else cleared it, or the folder is read-only: it blocks nobody either way
+                    }
+                    continue;
+                }
                 if ((exclusive || other.exclusive) && isLive(storage, other, timing)) {
                     throw new VaultException(ExitCodes.LOCKED, "repository " + storage.location() + " is locked: "
                             + other.describe() + "; wait for it to finish, or run 'vault unlock' if that process is gone.");
@@ -192,6 +201,12 @@ public final class RepoLock implements Closeable {
             return false; // no time at all: nothing a holder would write
         }
         return !timing.clock().instant().isAfter(time.plus(timing.staleAfter()).plus(timing.clockSkew()));
+    }
+
+    /** A lock of this computer whose OS lock is provably not held: its process is gone. */
+    private static boolean leftHere(Storage storage, Info other) {
+        return MachineId.current().equals(other.machine)
+                && Boolean.FALSE.equals(storage.isHeldByLiveProcess(new Handle(FileType.LOCK, other.name)));
     }
 
     /** Whether this process holds {@code other} itself (it must never be judged or removed as stale). */

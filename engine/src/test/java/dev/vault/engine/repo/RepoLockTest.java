@@ -157,6 +157,20 @@ class RepoLockTest {
         }
     }
 
+    /** Anyone who can write a shared folder can drop junk into locks/: a huge or garbled file is not read whole and blocks nobody. */
+    @Test
+    void junkInTheLocksFolderIsIgnored() throws IOException {
+        Path root = root();
+        Files.write(root.resolve("locks").resolve("huge"), new byte[8 << 20]);
+        Files.writeString(root.resolve("locks").resolve("garbled"), "{not json");
+        LocalStorage s = new LocalStorage(root);
+        assertEquals(List.of(), RepoLock.list(s));
+        assertThrows(IOException.class, () -> s.read(new Handle(FileType.LOCK, "huge")));
+        try (RepoLock lock = RepoLock.acquire(s, true, "prune")) {
+            lock.ensureHeld("testing");
+        }
+    }
+
     static Handle writeForeign(LocalStorage s, String name, String machine, String host, long pid, Instant time) throws IOException {
         RepoLock.Info i = new RepoLock.Info();
         i.machine = machine;
@@ -197,5 +211,10 @@ class RepoLockTest {
         assertTrue(RepoLock.isLive(s, info(s, "future"), t), "dated in the future: live");
         assertFalse(RepoLock.isLive(s, info(s, "mine"), t), "this computer, no OS lock: its process is gone");
         assertTrue(RepoLock.isLive(s, info(s, "nomachine"), t), "no machine id: judged as another computer's");
+        // taking a lock clears this computer's dead locks (so other computers need not wait for them to age), and only those
+        try (RepoLock lock = RepoLock.acquire(s, false, "check")) {
+            assertEquals(List.of("fresh", "future", "nomachine", "old", lock.handle().name()).stream().sorted().toList(),
+                    s.list(FileType.LOCK).stream().sorted().toList());
+        }
     }
 }

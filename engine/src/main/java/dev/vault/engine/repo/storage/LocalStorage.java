@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -38,6 +38,8 @@ public final class LocalStorage implements Storage {
      * lock over the content would stop other processes from reading the file.
      */
     static final long LOCK_REGION = 1L << 30;
+    /** Lock files are a few hundred bytes of JSON; a larger one is not read. */
+    private static final long MAX_LOCK_FILE = 64 * 1024;
     /**
      * Every OS lock this JVM holds on a lock file, by {@link #fileKey}, whichever instance took it. On
      * POSIX systems closing ANY channel on a file drops all of the process's locks on it, so nothing in
@@ -433,7 +435,12 @@ public final class LocalStorage implements Storage {
                 return java.util.Arrays.copyOfRange(c, (int) offset, (int) offset + length);
             }
             try (FileChannel own = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                return readFrom(own, h, offset, whole ? (int) Math.min(own.size(), Integer.MAX_VALUE - 16) : length);
+                long size = own.size();
+                if (size > MAX_LOCK_FILE) {
+                    // anyone who can write the shared folder can put a huge file here: never read it into memory
+                    throw new IOException(h + " is too large to be a lock file (" + size + " bytes)");
+                }
+                return readFrom(own, h, offset, whole ? (int) size : length);
             }
         }
     }
