@@ -1,6 +1,7 @@
 package dev.vault.cli.daemon;
 
 import dev.vault.engine.ExitCodes;
+import dev.vault.engine.ProcessLocks;
 import dev.vault.engine.VaultException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,10 +22,12 @@ import java.util.OptionalLong;
 public final class DaemonLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path key;
 
-    private DaemonLock(FileChannel channel, FileLock lock) {
+    private DaemonLock(FileChannel channel, FileLock lock, Path key) {
         this.channel = channel;
         this.lock = lock;
+        this.key = key;
     }
 
     public static Path file(Path workspace) {
@@ -40,25 +43,37 @@ public final class DaemonLock implements AutoCloseable {
         Path f = file(workspace);
         try {
             Files.createDirectories(f.getParent());
-            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
+            synchronized (ProcessLocks.monitor()) {
+                return acquire(workspace, f);
             }
-            if (l == null) {
-                ch.close();
-                OptionalLong pid = holder(workspace);
-                throw new VaultException(ExitCodes.LOCKED, "a vault daemon is already running for " + workspace
-                        + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : "")
-                        + "; stop it first or leave it running.");
-            }
-            Files.writeString(pidFile(workspace), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
-            return new DaemonLock(ch, l);
         } catch (IOException e) {
             throw new VaultException("cannot lock " + f + ": " + e.getMessage(), e);
         }
+    }
+
+    private static DaemonLock acquire(Path workspace, Path f) throws IOException {
+        // a second channel on a file this JVM holds would drop its lock when closed: ask first
+        FileChannel ch = ProcessLocks.heldHere(f) ? null
+                : FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = ch == null ? null : ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            if (ch != null) {
+                ch.close();
+            }
+            OptionalLong pid = holder(workspace);
+            throw new VaultException(ExitCodes.LOCKED, "a vault daemon is already running for " + workspace
+                    + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : "")
+                    + "; stop it first or leave it running.");
+        }
+        Files.writeString(pidFile(workspace), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+        Path key = ProcessLocks.key(f);
+        ProcessLocks.add(key);
+        return new DaemonLock(ch, l, key);
     }
 
     /** The pid of the running daemon, if one holds the lock now. */
@@ -67,6 +82,15 @@ public final class DaemonLock implements AutoCloseable {
         if (!Files.exists(f)) {
             return OptionalLong.empty();
         }
+        synchronized (ProcessLocks.monitor()) {
+            if (ProcessLocks.heldHere(f)) {
+                return OptionalLong.of(ProcessHandle.current().pid());
+            }
+            return probe(workspace, f);
+        }
+    }
+
+    private static OptionalLong probe(Path workspace, Path f) {
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock l;
             try {
@@ -96,10 +120,16 @@ public final class DaemonLock implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            lock.release();
-        } finally {
-            channel.close();
+        synchronized (ProcessLocks.monitor()) {
+            try {
+                lock.release();
+            } finally {
+                try {
+                    channel.close();
+                } finally {
+                    ProcessLocks.remove(key);
+                }
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.vault.engine.sync;
 
 import dev.vault.engine.ExitCodes;
+import dev.vault.engine.ProcessLocks;
 import dev.vault.engine.VaultException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,10 +21,12 @@ import java.nio.file.StandardOpenOption;
 public final class WorkspaceLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path key;
 
-    private WorkspaceLock(FileChannel channel, FileLock lock) {
+    private WorkspaceLock(FileChannel channel, FileLock lock, Path key) {
         this.channel = channel;
         this.lock = lock;
+        this.key = key;
     }
 
     /** Takes the lock or throws exit 11 naming the holder's pid. */
@@ -31,26 +34,39 @@ public final class WorkspaceLock implements AutoCloseable {
         Path file = ws.vaultDir().resolve("lock");
         try {
             Files.createDirectories(file.getParent());
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock l;
-            try {
-                l = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
+            synchronized (ProcessLocks.monitor()) {
+                return acquire(ws, file);
             }
-            if (l == null) {
-                String holder = readHolder(ch);
-                ch.close();
-                throw new VaultException(ExitCodes.LOCKED, "another vault process (pid " + holder + ") is syncing "
-                        + ws.root() + "; wait for it to finish and try again");
-            }
-            byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(pid), 0);
-            return new WorkspaceLock(ch, l);
         } catch (IOException e) {
             throw new VaultException("cannot lock workspace " + ws.root() + " (" + file + "): " + e.getMessage(), e);
         }
+    }
+
+    private static WorkspaceLock acquire(Workspace ws, Path file) throws IOException {
+        if (ProcessLocks.heldHere(file)) {
+            // another task of this process syncs it; opening a second channel would drop that task's lock
+            throw new VaultException(ExitCodes.LOCKED, "another vault process (pid " + ProcessHandle.current().pid()
+                    + ") is syncing " + ws.root() + "; wait for it to finish and try again");
+        }
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            String holder = readHolder(ch);
+            ch.close();
+            throw new VaultException(ExitCodes.LOCKED, "another vault process (pid " + holder + ") is syncing "
+                    + ws.root() + "; wait for it to finish and try again");
+        }
+        byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(pid), 0);
+        Path key = ProcessLocks.key(file);
+        ProcessLocks.add(key);
+        return new WorkspaceLock(ch, l, key);
     }
 
     /** The pid of the process holding the lock, or null when nobody holds it. */
@@ -59,6 +75,15 @@ public final class WorkspaceLock implements AutoCloseable {
         if (!Files.exists(file)) {
             return null;
         }
+        synchronized (ProcessLocks.monitor()) {
+            if (ProcessLocks.heldHere(file)) {
+                return ProcessHandle.current().pid();
+            }
+            return probe(file);
+        }
+    }
+
+    private static Long probe(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             FileLock l;
             try {
@@ -94,11 +119,15 @@ public final class WorkspaceLock implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-            channel.close();
-        } catch (IOException e) {
-            // closing the channel releases the lock anyway
+        synchronized (ProcessLocks.monitor()) {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                // closing the channel releases the lock anyway
+            } finally {
+                ProcessLocks.remove(key);
+            }
         }
     }
 }
