@@ -227,4 +227,100 @@ class HostileHubTest {
         assertEquals(List.of(), hooks(third));
         assertEquals(0, WorkspaceStatus.compute(third.ws, false).uncommitted());
     }
+
+    @Test
+    void aFolderThatIsALinkHereIsNeverWrittenThrough() throws Exception {
+        Path outsideDir = Files.createDirectories(tmp.resolve("outside-target"));
+        TreeSet<String> before = outside();
+        // on this computer "build" is an ignored link to a folder outside the workspace
+        laptop.write(".gitignore", "build\n");
+        laptop.sync();
+        desktop.sync();
+        Files.createSymbolicLink(laptop.path("build"), outsideDir);
+        // another computer (here: a hostile tree) sends build/x and a deeper build/sub/y
+        String hostile = pushHostile(GitCli.entry("040000", nest(new String[0], file("x") + GitCli.entry("040000",
+                nest(new String[0], file("y")), "sub")), "build"));
+        SyncResult r = laptop.sync();
+        assertEquals(before, outside(), "nothing written through the link");
+        try (Stream<Path> s = Files.list(outsideDir)) {
+            assertEquals(0, s.count());
+        }
+        assertEquals(2, r.notCheckedOut.size(), r.summary());
+        for (NotCheckedOut.Record rec : r.notCheckedOut) {
+            assertTrue(rec.kept, rec.describe());
+            assertTrue(rec.reason.contains("is a link on this computer"), rec.describe());
+            assertEquals(hostile.substring(0, 10), rec.commit);
+        }
+        assertTrue(Files.isSymbolicLink(laptop.path("build")), "the user's link is left alone");
+        // the entries stay in Git: the laptop's next commit does not delete them from the hub
+        laptop.write("note.txt", "edit\n");
+        laptop.sync();
+        String tip = git.run(net.hub, "ls-tree", "-r", "--name-only", "--full-tree", "refs/heads/main");
+        assertTrue(tip.contains("build/x") && tip.contains("build/sub/y") && tip.contains("note.txt"), tip);
+        assertEquals(0, WorkspaceStatus.compute(laptop.ws, false).uncommitted());
+        desktop.sync();
+        assertEquals("pwned\n", desktop.read("build/x"), "a computer without the link gets the files");
+    }
+
+    @Test
+    void namesWindowsCannotHoldStayInGitAndAreNotWrittenOnWindows() throws Exception {
+        pushHostile(file("aux.txt"), file("a:b.txt"), file("trailing."), GitCli.entry("040000", nest(new String[0], file("ok.txt")), "CON"));
+        SyncEngine.Options windows = new SyncEngine.Options().paths(new PathValidator(PathValidator.Flavour.WINDOWS));
+        SyncResult r = laptop.sync(windows);
+        assertEquals(4, r.notCheckedOut.size(), r.summary());
+        assertTrue(r.notCheckedOut.stream().allMatch(rec -> rec.kept && rec.reason.contains("Windows")), r.summary());
+        for (String p : List.of("aux.txt", "a:b.txt", "trailing.", "CON")) {
+            assertFalse(Files.exists(laptop.path(p), LinkOption.NOFOLLOW_LINKS), p);
+        }
+        laptop.write("from-windows.txt", "hi\n");
+        laptop.sync(new SyncEngine.Options().paths(new PathValidator(PathValidator.Flavour.WINDOWS)));
+        assertEquals(0, WorkspaceStatus.compute(laptop.ws, false).uncommitted());
+        String tip = git.run(net.hub, "ls-tree", "-r", "--name-only", "--full-tree", "refs/heads/main");
+        for (String p : List.of("aux.txt", "a:b.txt", "trailing.", "CON/ok.txt", "from-windows.txt")) {
+            assertTrue(tip.contains(p), p + " in " + tip);
+        }
+        desktop.sync(); // a Linux computer holds them all
+        assertEquals("pwned\n", desktop.read("aux.txt"));
+        assertEquals("pwned\n", desktop.read("CON/ok.txt"));
+        assertEquals("hi\n", desktop.read("from-windows.txt"));
+        // an edit of a name Windows cannot hold still reaches the Windows computer's Git, and is still not written there
+        desktop.write("aux.txt", "changed on linux\n");
+        desktop.sync();
+        SyncResult again = laptop.sync(new SyncEngine.Options().paths(new PathValidator(PathValidator.Flavour.WINDOWS)));
+        assertEquals(1, again.notCheckedOut.size(), again.summary());
+        assertFalse(Files.exists(laptop.path("aux.txt")));
+        assertEquals(0, WorkspaceStatus.compute(laptop.ws, false).uncommitted());
+    }
+
+    @Test
+    void aHubVaultCreatesRefusesUnsafeNamesFromCGitPushes() throws Exception {
+        Path hub = tmp.resolve("made-by-vault.git");
+        assertTrue(Hub.createIfMissing(hub.toString(), "main"));
+        Path clone = tmp.resolve("git-home").resolve("clone");
+        Files.createDirectories(clone);
+        git.run(clone, "init", "-q", "-b", "main");
+        git.run(clone, "commit", "-q", "--allow-empty", "-m", "first");
+        git.run(clone, "push", "-q", hub.toString(), "main");
+        String b = git.blob(clone.resolve(".git"), "x".getBytes(StandardCharsets.UTF_8));
+        String hooks = git.mktree(clone.resolve(".git"), GitCli.entry("100755", b, "post-checkout"));
+        String dotgit = git.mktree(clone.resolve(".git"), GitCli.entry("040000", hooks, "hooks"));
+        String root = git.mktree(clone.resolve(".git"), GitCli.entry("040000", dotgit, ".git"));
+        String c = git.commitTree(clone.resolve(".git"), root, git.run(clone, "rev-parse", "HEAD"), "evil");
+        GitCli.Result push = git.tryRun(clone, null, "push", hub.toString(), c + ":refs/heads/main");
+        assertTrue(push.exit != 0, push.out);
+        assertTrue(push.out.toLowerCase().contains("dotgit"), push.out);
+        assertFalse(git.run(hub, "rev-parse", "refs/heads/main").equals(c));
+    }
+
+    @Test
+    void aDamagedObjectIsRefusedAtFetchAndNothingIsWritten() throws Exception {
+        TreeSet<String> before = outside();
+        // two entries with the same name: a tree no Git writes
+        String dup = pushHostile(file("twice.txt"), GitCli.entry("100755", payload, "twice.txt"));
+        VaultException e = assertThrows(VaultException.class, () -> laptop.sync());
+        assertTrue(e.getMessage().contains("damaged Git object"), e.getMessage());
+        assertFalse(Files.exists(laptop.path("twice.txt")));
+        assertEquals(before, outside());
+        assertFalse(laptop.ws.repository().getObjectDatabase().has(org.eclipse.jgit.lib.ObjectId.fromString(dup)));
+    }
 }
