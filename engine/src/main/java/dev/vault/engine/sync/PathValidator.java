@@ -136,13 +136,13 @@ public final class PathValidator {
             }
             backslash |= raw[i] == '\\';
         }
+        if (!isUtf8(raw, from, to)) {
+            return new Problem("a name that is not UTF-8", true);
+        }
         try {
             everywhere.checkPathSegment(raw, from, to);
         } catch (CorruptObjectException e) {
-            return new Problem(describe(e, new String(raw, from, to - from, StandardCharsets.UTF_8)), true);
-        }
-        if (!isUtf8(raw, from, to)) {
-            return new Problem("a name that is not UTF-8", true);
+            return new Problem(describe(new String(raw, from, to - from, StandardCharsets.UTF_8)), true);
         }
         String name = new String(raw, from, to - from, StandardCharsets.UTF_8);
         if (isNtfsGitAlias(name)) {
@@ -191,24 +191,13 @@ public final class PathValidator {
         return true;
     }
 
-    private static String describe(CorruptObjectException e, String name) {
-        ObjectChecker.ErrorType t = e.getErrorType();
-        if (t == null) {
-            return "an invalid name '" + name + "'";
+    private static String describe(String name) {
+        if (name.equals(".")) {
+            return "a name '.'";
         }
-        switch (t) {
-            case HAS_DOT:
-                return "a name '.'";
-            case HAS_DOTDOT:
-                return "a name '..' (it would point outside the workspace)";
-            case HAS_DOTGIT:
-                return "a name that stands for .git ('" + name + "'), Git's own folder";
-            case BAD_UTF8:
-                return "a name that is not UTF-8";
-            case EMPTY_NAME:
-                return "an empty name";
-            default:
-                return "an invalid name '" + name + "'";
+        if (name.equals("..")) {
+            return "a name '..' (it would point outside the workspace)";
         }
+        return "a name that stands for .git ('" + name + "'), Git's own folder";
     }
 }
