@@ -33,6 +33,11 @@ public final class GitIsolation {
                 // the JDK's SHA-1 is a CPU intrinsic; JGit's pure-Java collision-detecting one costs
                 // several times more CPU on every index read and object hash of a large workspace
                 c.setString("core", null, "sha1Implementation", "jdkNative");
+                // a hub's receive check (receive.fsckObjects) must not depend on the pushing computer's OS:
+                // a Linux computer's aux.txt stays acceptable when a Windows computer pushes a merge holding it.
+                // Set here, in JGit's in-memory user layer, because C git rejects these keys in a repo config.
+                c.setBoolean("fsck", null, "safeForWindows", false);
+                c.setBoolean("fsck", null, "safeForMacOS", false);
                 return c;
             }
 
