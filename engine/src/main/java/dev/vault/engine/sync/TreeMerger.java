@@ -108,6 +108,7 @@ public final class TreeMerger {
             throws IOException {
         Map<String, Entry> b = flatten(base);
         Map<String, Entry> o = flatten(ours);
+        leftOut.clear(); // report what the hub brings now, not what older history (the base) held
         Map<String, Entry> t = flatten(theirs);
         TreeSet<String> paths = new TreeSet<>();
         paths.addAll(b.keySet());
