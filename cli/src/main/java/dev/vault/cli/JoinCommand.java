@@ -37,6 +37,7 @@ public final class JoinCommand extends BaseCommand {
             } else {
                 out().println("Workspace " + r.workspace.root() + " (computer \"" + computer + "\") joined " + r.workspace.hub());
                 out().println(r.sync.summary());
+                SyncOutput.printNotCheckedOut(out(), r.sync.notCheckedOut);
             }
             return r.sync.exitCode();
         } finally {

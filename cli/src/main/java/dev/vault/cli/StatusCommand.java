@@ -62,6 +62,11 @@ public final class StatusCommand extends BaseCommand {
                     o.println("  " + s.path + " (" + SyncOutput.size(s.size) + ")");
                 }
             }
+            if (!r.notCheckedOut.isEmpty()) {
+                o.println("Not here   " + r.notCheckedOut.size() + (r.notCheckedOut.size() == 1 ? " entry" : " entries")
+                        + " from the hub not written on this computer:");
+                SyncOutput.printNotCheckedOut(o, r.notCheckedOut);
+            }
             o.println("Computers");
             if (r.computers.isEmpty()) {
                 o.println("  none yet");

@@ -31,8 +31,10 @@ public final class SyncCommand extends BaseCommand {
                 for (String k : r.keptLocal) {
                     out().println("  " + k + " changed while syncing: kept yours, the hub's version is beside it");
                 }
+                SyncOutput.printNotCheckedOut(out(), r.notCheckedOut);
             }
-            return r.exitCode();
+            // entries from the hub that were not written are warnings (each named above): exit 3
+            return r.exitCode() == 0 && !r.notCheckedOut.isEmpty() ? dev.vault.engine.ExitCodes.WARNINGS : r.exitCode();
         }
     }
 }

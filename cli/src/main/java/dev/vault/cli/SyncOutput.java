@@ -1,5 +1,6 @@
 package dev.vault.cli;
 
+import dev.vault.engine.sync.NotCheckedOut;
 import dev.vault.engine.sync.StatusFile;
 import dev.vault.engine.sync.SyncResult;
 import dev.vault.engine.sync.TreeMerger;
@@ -46,7 +47,15 @@ final class SyncOutput {
         }
         m.put("skippedForSize", skipped);
         m.put("keptLocal", r.keptLocal);
+        m.put("notCheckedOut", r.notCheckedOut);
         return m;
+    }
+
+    /** One line per hub entry the round did not write: path, why, commit and computer. */
+    static void printNotCheckedOut(java.io.PrintWriter o, List<NotCheckedOut.Record> records) {
+        for (NotCheckedOut.Record rec : records) {
+            o.println("  " + rec.describe());
+        }
     }
 
     static String toJson(Object o) {

@@ -415,4 +415,66 @@ class SyncCommandsTest {
         JsonObject after = JsonParser.parseString(ok("status", "--json", "--no-hub", "-C", laptop.toString()).out).getAsJsonObject();
         assertEquals("up-to-date", after.get("lastResult").getAsString());
     }
+
+    /** Runs C git on {@code gitDir} with {@code input}; its trimmed output (fails the test on a non-zero exit). */
+    private String git(Path gitDir, String input, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git", "--git-dir=" + gitDir));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("HOME", tmp.toString());
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("GIT_AUTHOR_NAME", "mallory");
+        pb.environment().put("GIT_AUTHOR_EMAIL", "m@example.org");
+        pb.environment().put("GIT_COMMITTER_NAME", "mallory");
+        pb.environment().put("GIT_COMMITTER_EMAIL", "m@example.org");
+        Process p = pb.start();
+        if (input != null) {
+            p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out.strip();
+    }
+
+    @Test
+    void aHostileHubEntryIsNamedWithCommitAndComputerInSyncAndStatus() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/git")) || Files.isExecutable(Path.of("/bin/git")),
+                "C git is not installed");
+        twoComputers();
+        String blob = git(hub, "pwned\n", "hash-object", "-w", "--stdin");
+        String inner = git(hub, "100644 blob " + blob + "\tescaped.txt\n", "mktree");
+        String tip = git(hub, null, "rev-parse", "refs/heads/main");
+        StringBuilder root = new StringBuilder();
+        for (String l : git(hub, null, "ls-tree", tip).split("\n")) {
+            root.append(l).append('\n');
+        }
+        root.append("040000 tree ").append(inner).append("\t..\n");
+        String tree = git(hub, root.toString(), "mktree");
+        String commit = git(hub, null, "commit-tree", tree, "-p", tip, "-m", "evil");
+        git(hub, null, "update-ref", "refs/heads/main", commit);
+
+        CliRunner.Result sync = vault.run("sync", "-C", laptop.toString());
+        assertEquals(3, sync.exitCode, sync.toString());
+        assertTrue(sync.out.contains("1 entry from the hub not written"), sync.out);
+        assertTrue(sync.out.contains("../escaped.txt: a name '..'") && sync.out.contains("commit " + commit.substring(0, 10) + " by mallory"), sync.out);
+        assertFalse(Files.exists(tmp.resolve("escaped.txt")), "nothing outside the workspace");
+
+        CliRunner.Result status = ok("status", "-C", laptop.toString(), "--no-hub");
+        assertTrue(status.out.contains("Not here   1 entry from the hub not written on this computer"), status.out);
+        assertTrue(status.out.contains("../escaped.txt"), status.out);
+        JsonObject js = JsonParser.parseString(ok("status", "-C", laptop.toString(), "--no-hub", "--json").out).getAsJsonObject();
+        JsonObject rec = js.getAsJsonArray("notCheckedOut").get(0).getAsJsonObject();
+        assertEquals("../escaped.txt", rec.get("path").getAsString());
+        assertEquals("mallory", rec.get("author").getAsString());
+        assertEquals(commit.substring(0, 10), rec.get("commit").getAsString());
+
+        // the other computer keeps syncing, and a normal edit arrives
+        CliRunner.Result d = vault.run("sync", "-C", desktop.toString(), "--json");
+        assertEquals(0, d.exitCode, d.toString());
+        write(desktop.resolve("notes.txt"), "edited\n");
+        ok("sync", "-C", desktop.toString());
+        ok("sync", "-C", laptop.toString());
+        assertEquals("edited\n", read(laptop.resolve("notes.txt")));
+    }
 }

@@ -2,7 +2,9 @@ package dev.vault.engine.sync;
 
 import java.nio.file.FileStore;
 import java.nio.file.FileSystems;
+import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.storage.file.FileBasedConfig;
 import org.eclipse.jgit.util.FS;
 import org.eclipse.jgit.util.SystemReader;
@@ -14,6 +16,7 @@ import org.eclipse.jgit.util.SystemReader;
  */
 public final class GitIsolation {
     private static boolean installed;
+    private static final ObjectChecker gitRules = new ObjectChecker();
 
     private GitIsolation() {
     }
@@ -30,7 +33,27 @@ public final class GitIsolation {
                 // the JDK's SHA-1 is a CPU intrinsic; JGit's pure-Java collision-detecting one costs
                 // several times more CPU on every index read and object hash of a large workspace
                 c.setString("core", null, "sha1Implementation", "jdkNative");
+                // a hub's receive check (receive.fsckObjects) must not depend on the pushing computer's OS:
+                // a Linux computer's aux.txt stays acceptable when a Windows computer pushes a merge holding it.
+                // Set here, in JGit's in-memory user layer, because C git rejects these keys in a repo config.
+                c.setBoolean("fsck", null, "safeForWindows", false);
+                c.setBoolean("fsck", null, "safeForMacOS", false);
                 return c;
+            }
+
+            /*
+             * JGit checks index paths against the running OS's file name rules, so on Windows an index
+             * could not hold a Linux computer's aux.txt, and vault would drop it from its commits. vault
+             * writes files itself, after its own PathValidator; the index only needs Git's own rules.
+             */
+            @Override
+            public void checkPath(String path) throws CorruptObjectException {
+                gitRules.checkPath(path);
+            }
+
+            @Override
+            public void checkPath(byte[] path) throws CorruptObjectException {
+                gitRules.checkPath(path, 0, path.length);
             }
 
             @Override

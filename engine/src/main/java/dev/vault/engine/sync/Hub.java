@@ -88,6 +88,12 @@ public final class Hub {
         c.setString("gc", null, "autoDetach", "false");
         c.setString("receive", null, "autogc", "false");
         c.setString("core", null, "logAllRefUpdates", "true");
+        // refuse damaged objects and unsafe names from any pusher (vault's in-process JGit, C git clones);
+        // names only Windows or macOS cannot hold stay acceptable whichever computer pushes (see GitIsolation)
+        c.setBoolean("receive", null, "fsckObjects", true);
+        for (String id : new String[] {"hasDot", "hasDotdot", "hasDotgit", "emptyName", "fullPathname"}) {
+            c.setString("receive", "fsck", id, "error"); // C git reports these as warnings by default
+        }
         c.save();
     }
 

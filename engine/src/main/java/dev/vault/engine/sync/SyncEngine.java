@@ -71,6 +71,8 @@ public final class SyncEngine {
          * edit files "while the round runs" at exactly the moment that matters.
          */
         public Runnable beforeWorkingTreeUpdate;
+        /** The file name rules of this computer (tests pick another OS's flavour). */
+        public PathValidator paths = PathValidator.forThisSystem();
 
         public Options allowMassDelete(boolean v) {
             allowMassDelete = v;
@@ -89,6 +91,11 @@ public final class SyncEngine {
 
         public Options note(String n) {
             note = n;
+            return this;
+        }
+
+        public Options paths(PathValidator p) {
+            paths = p;
             return this;
         }
     }
@@ -199,8 +206,13 @@ public final class SyncEngine {
             ObjectId remote = refs.branch(ws.branch());
             if (remote != null && !repo.getObjectDatabase().has(remote)) {
                 try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+                    t.setObjectChecker(PathValidator.fetchChecker()); // damaged objects never enter the workspace
                     t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + trackingRef)));
                 } catch (TransportException e) {
+                    if (causedByDamagedObject(e)) {
+                        throw new VaultException("hub " + ws.hub() + " holds a damaged Git object (" + e.getMessage()
+                                + "); nothing was received or written, your work is committed locally; repair the hub (e.g. 'git fsck' there) and sync again", e);
+                    }
                     return offline(r, "fetch from hub " + ws.hub() + " failed (" + e.getMessage() + ")");
                 }
             }
@@ -230,6 +242,15 @@ public final class SyncEngine {
         }
         throw new VaultException("sync of " + ws.root() + " gave up after " + opt.maxAttempts
                 + " attempts because other computers kept sending changes; your work is committed locally, run 'vault sync' again");
+    }
+
+    private static boolean causedByDamagedObject(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jgit.errors.CorruptObjectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private SyncResult offline(SyncResult r, String reason) throws IOException {
@@ -355,7 +376,8 @@ public final class SyncEngine {
             dc = repo.lockDirCache();
         }
         try (ObjectInserter ins = repo.newObjectInserter()) {
-            WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, ins, ws.maxFileSize());
+            WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, ins, ws.maxFileSize(),
+                    NotCheckedOut.keptPaths(NotCheckedOut.read(ws)));
             r.skipped.addAll(scan.skipped);
             r.unreadable.addAll(scan.unreadable);
             int remaining = scan.tracked - scan.deleted;
@@ -553,10 +575,10 @@ public final class SyncEngine {
         try (RevWalk rw = new RevWalk(repo); ObjectInserter ins = repo.newObjectInserter()) {
             RevCommit theirs = rw.parseCommit(remote);
             if (local == null) {
-                checkout(null, theirs.getTree(), r);
-                moveHead(null, remote);
-                writeIndexHead(remote);
-                return remote;
+                ObjectId head = leaveOutUnsafe(theirs, ins, checkout(null, theirs.getTree(), theirs, r));
+                moveHead(null, head);
+                writeIndexHead(head);
+                return head;
             }
             RevCommit ours = rw.parseCommit(local);
             if (rw.isMergedInto(theirs, ours)) {
@@ -564,10 +586,10 @@ public final class SyncEngine {
             }
             rw.reset();
             if (rw.isMergedInto(ours, theirs)) {
-                checkout(ours.getTree(), theirs.getTree(), r);
-                moveHead(local, remote);
-                writeIndexHead(remote);
-                return remote;
+                ObjectId head = leaveOutUnsafe(theirs, ins, checkout(ours.getTree(), theirs.getTree(), theirs, r));
+                moveHead(local, head);
+                writeIndexHead(head);
+                return head;
             }
             ObjectId baseTree = null;
             try (RevWalk bw = new RevWalk(repo)) {
@@ -586,6 +608,9 @@ public final class SyncEngine {
             }
             r.conflicts.addAll(mr.conflicts);
             r.textMerged.addAll(mr.textMerged);
+            for (java.util.Map.Entry<String, String> e : mr.leftOut.entrySet()) {
+                r.notCheckedOut.add(record(e.getKey(), e.getValue(), false, theirs));
+            }
             CommitBuilder cb = new CommitBuilder();
             cb.setTreeId(mr.tree);
             cb.setParentIds(ours, theirs);
@@ -602,11 +627,65 @@ public final class SyncEngine {
                     + "\n");
             ObjectId merge = ins.insert(cb);
             ins.flush();
-            checkout(ours.getTree(), mr.tree, r);
+            checkout(ours.getTree(), mr.tree, theirs, r);
             moveHead(local, merge);
             writeIndexHead(merge);
             return merge;
         }
+    }
+
+    /**
+     * After a fast-forward to {@code remote} that met unsafe entries (never written, never in the
+     * index): a commit on top of it without them, so this computer neither carries them on nor
+     * mistakes their absence for a change later. Returns {@code remote} when there were none.
+     */
+    private ObjectId leaveOutUnsafe(RevCommit remote, ObjectInserter ins, List<NotCheckedOut.Record> refused) throws IOException {
+        List<NotCheckedOut.Record> unsafe = new ArrayList<>();
+        for (NotCheckedOut.Record rec : refused) {
+            if (!rec.kept) {
+                unsafe.add(rec);
+            }
+        }
+        if (unsafe.isEmpty()) {
+            return remote;
+        }
+        ObjectId tree = repo.readDirCache().writeTree(ins);
+        CommitBuilder cb = new CommitBuilder();
+        cb.setTreeId(tree);
+        cb.setParentId(remote);
+        PersonIdent me = ident();
+        cb.setAuthor(me);
+        cb.setCommitter(me);
+        StringBuilder msg = new StringBuilder(ws.computer()).append(": left out ").append(unsafe.size())
+                .append(unsafe.size() == 1 ? " unsafe entry" : " unsafe entries").append(" from the hub\n");
+        for (NotCheckedOut.Record rec : unsafe) {
+            msg.append("\n").append(rec.describe());
+        }
+        cb.setMessage(msg + "\n");
+        ObjectId id = ins.insert(cb);
+        ins.flush();
+        return id;
+    }
+
+    /** A record of an entry not written here, with the commit (reachable from {@code tip}) that brought it. */
+    private NotCheckedOut.Record record(String path, String reason, boolean kept, ObjectId tip) {
+        String commit = null;
+        String author = null;
+        if (tip != null) {
+            try (RevWalk rw = new RevWalk(repo)) {
+                rw.setTreeFilter(org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
+                        org.eclipse.jgit.treewalk.filter.PathFilter.create(path), TreeFilter.ANY_DIFF));
+                rw.markStart(rw.parseCommit(tip));
+                RevCommit c = rw.next();
+                if (c != null) {
+                    commit = c.abbreviate(10).name();
+                    author = c.getAuthorIdent().getName();
+                }
+            } catch (IOException | RuntimeException e) {
+                // an empty or odd path cannot be a filter: report it without its commit
+            }
+        }
+        return new NotCheckedOut.Record(path, reason, commit, author, kept);
     }
 
     // ---- working tree update ----------------------------------------------------------------------
@@ -614,13 +693,15 @@ public final class SyncEngine {
     /** One path that differs between the tree on disk and the tree to check out. */
     private static final class Change {
         final String path;
+        final byte[] rawPath;
         final int fromMode;
         final ObjectId fromId;
         final int toMode;
         final ObjectId toId;
 
-        Change(String path, int fromMode, ObjectId fromId, int toMode, ObjectId toId) {
+        Change(String path, byte[] rawPath, int fromMode, ObjectId fromId, int toMode, ObjectId toId) {
             this.path = path;
+            this.rawPath = rawPath;
             this.fromMode = fromMode;
             this.fromId = fromId;
             this.toMode = toMode;
@@ -631,24 +712,42 @@ public final class SyncEngine {
     /**
      * Brings the working tree from {@code fromTree} (what this round committed) to {@code toTree},
      * touching only files whose disk content still equals {@code fromTree}; a file changed meanwhile
-     * stays, and the incoming version is saved beside it as a conflict copy.
+     * stays, and the incoming version is saved beside it as a conflict copy. Every incoming path
+     * passes {@link PathValidator} and every folder on its way must be a real folder (never a link)
+     * before anything is written; an entry that fails is reported with the commit of {@code source}'s
+     * history that brought it, and the rest of the round goes on.
      */
-    private void checkout(ObjectId fromTree, ObjectId toTree, SyncResult r) throws IOException {
+    private List<NotCheckedOut.Record> checkout(ObjectId fromTree, ObjectId toTree, ObjectId source, SyncResult r) throws IOException {
         if (opt.beforeWorkingTreeUpdate != null) {
             opt.beforeWorkingTreeUpdate.run();
         }
         writeIndexHead(null); // the index is about to describe a commit HEAD does not point at yet
+        List<NotCheckedOut.Record> previous = NotCheckedOut.read(ws);
+        Set<String> keptBefore = NotCheckedOut.keptPaths(previous);
         DirCache dc = repo.lockDirCache();
         try (ObjectReader reader = repo.newObjectReader()) {
             List<Change> changes = new ArrayList<>();
+            Set<String> changed = new HashSet<>();
+            java.util.Map<String, NotCheckedOut.Record> refused = new java.util.LinkedHashMap<>();
             try (TreeWalk tw = new TreeWalk(reader)) {
                 addTree(tw, fromTree);
                 addTree(tw, toTree);
                 tw.setRecursive(true);
                 tw.setFilter(TreeFilter.ANY_DIFF);
                 while (tw.next()) {
-                    changes.add(new Change(tw.getPathString(), tw.getRawMode(0), tw.getObjectId(0),
-                            tw.getRawMode(1), tw.getObjectId(1)));
+                    Change c = new Change(tw.getPathString(), tw.getRawPath(), tw.getRawMode(0), tw.getObjectId(0),
+                            tw.getRawMode(1), tw.getObjectId(1));
+                    changes.add(c);
+                    changed.add(c.path);
+                    if (c.toMode == 0) {
+                        continue;
+                    }
+                    PathValidator.Problem p = opt.paths.check(c.rawPath);
+                    if (p != null) {
+                        refused.put(c.path, record(c.path, p.reason, !p.unsafe, source));
+                    } else if (FileMode.GITLINK.equals(c.toMode)) {
+                        refused.put(c.path, record(c.path, "a submodule or embedded Git repository (gitlink)", true, source));
+                    }
                 }
             }
             Set<String> applied = new HashSet<>();
@@ -658,6 +757,9 @@ public final class SyncEngine {
                 Change c = changes.get(i);
                 if (c.toMode != 0) {
                     continue;
+                }
+                if (!wasWrittenHere(c, keptBefore) || blockedFolder(c.path) != null) {
+                    continue; // nothing of it is on disk here (or its folder is a link now: not ours to touch)
                 }
                 if (diskMatches(c.path, c.fromMode, c.fromId, dc.getEntry(c.path), reader)
                         && moveAside(c.path, c.fromMode, c.fromId, asides, r)) {
@@ -670,12 +772,17 @@ public final class SyncEngine {
             }
             ZonedDateTime now = ZonedDateTime.now(opt.clock);
             for (Change c : changes) {
-                if (c.toMode == 0) {
+                if (c.toMode == 0 || refused.containsKey(c.path)) {
+                    continue;
+                }
+                String blocked = blockedFolder(c.path);
+                if (blocked != null) {
+                    refused.put(c.path, record(c.path, blocked, true, source));
                     continue;
                 }
                 Path f = file(c.path);
                 boolean ok;
-                if (c.fromMode == 0) {
+                if (!wasWrittenHere(c, keptBefore)) {
                     ok = !Files.exists(f, LinkOption.NOFOLLOW_LINKS) && write(f, c.toMode, c.toId, reader, false);
                 } else {
                     ok = replace(c, dc.getEntry(c.path), reader, asides, r);
@@ -691,13 +798,15 @@ public final class SyncEngine {
                         copy = ConflictCopies.nameFor(c.path, "hub", now, taken);
                         taken.add(copy);
                     } while (Files.exists(file(copy), LinkOption.NOFOLLOW_LINKS));
-                    if (!write(file(copy), c.toMode, c.toId, reader, false)) {
-                        // neither the file nor a copy can be written (name not allowed here?): stop before HEAD
-                        // moves, so the next round cannot mistake the missing file for a deletion
-                        throw new VaultException("cannot write " + c.path + " into " + ws.root()
-                                + " (is the name too long or not allowed on this drive?); nothing was lost: rename it on the computer that made it, then sync again");
+                    if (write(file(copy), c.toMode, c.toId, reader, false)) {
+                        r.keptLocal.add(c.path);
+                    } else if (!Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+                        // neither the file nor a copy can be written (name too long, not allowed on this drive?):
+                        // keep it in Git, so its absence here is not taken for a deletion
+                        refused.put(c.path, record(c.path, "could not be written here (name too long or not allowed on this drive?)", true, source));
+                    } else {
+                        r.keptLocal.add(c.path);
                     }
-                    r.keptLocal.add(c.path);
                 }
             }
             settleAsides(asides, now, r);
@@ -707,6 +816,10 @@ public final class SyncEngine {
                 tw.setRecursive(true);
                 while (tw.next()) {
                     String p = tw.getPathString();
+                    NotCheckedOut.Record no = refused.get(p);
+                    if (no != null && !no.kept) {
+                        continue; // unsafe: never in the index, so never in this computer's commits
+                    }
                     ObjectId id = tw.getObjectId(0);
                     DirCacheEntry old = dc.getEntry(p);
                     DirCacheEntry e;
@@ -714,7 +827,14 @@ public final class SyncEngine {
                             && old.getRawMode() == tw.getRawMode(0) && !applied.contains(p)) {
                         e = old;
                     } else {
-                        e = new DirCacheEntry(p);
+                        try {
+                            e = new DirCacheEntry(p);
+                        } catch (IllegalArgumentException ex) { // InvalidPathException: JGit's own check agrees it is unsafe
+                            if (no == null) {
+                                refused.put(p, record(p, "an invalid path", false, source));
+                            }
+                            continue;
+                        }
                         e.setFileMode(tw.getFileMode(0));
                         e.setObjectId(id);
                         if (applied.contains(p)) {
@@ -733,9 +853,83 @@ public final class SyncEngine {
             if (!b.commit()) {
                 throw new IOException("could not write the index of " + ws.root());
             }
+            // what stays not checked out: earlier records this round did not touch, plus this round's
+            List<NotCheckedOut.Record> now2 = new ArrayList<>();
+            for (NotCheckedOut.Record rec : previous) {
+                if (rec.kept && !changed.contains(rec.path) && dc.getEntry(rec.path) != null) {
+                    now2.add(rec);
+                }
+            }
+            r.notCheckedOut.addAll(refused.values());
+            now2.addAll(r.notCheckedOut);
+            NotCheckedOut.write(ws, now2);
+            return new ArrayList<>(refused.values());
         } finally {
             dc.unlock();
         }
+    }
+
+    /** True if this entry's old version was written to disk here (not a gitlink, an unsafe name or a kept entry). */
+    private boolean wasWrittenHere(Change c, Set<String> keptBefore) {
+        return c.fromMode != 0 && !FileMode.GITLINK.equals(c.fromMode) && !keptBefore.contains(c.path)
+                && opt.paths.check(c.rawPath) == null;
+    }
+
+    /**
+     * Null if every folder on the way to {@code path} that exists is a real folder inside the
+     * workspace (checked without following links, so on a case-insensitive disk a link {@code Docs}
+     * also blocks {@code docs/x}); else why the path cannot be written here.
+     */
+    private String blockedFolder(String path) {
+        String[] parts = path.split("/", -1);
+        Path p = ws.root();
+        StringBuilder rel = new StringBuilder();
+        for (int i = 0; i < parts.length - 1; i++) {
+            p = p.resolve(parts[i]);
+            rel.append(i == 0 ? "" : "/").append(parts[i]);
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return null; // missing from here on: created as real folders
+            } catch (IOException e) {
+                return "its folder " + rel + " cannot be read here (" + e.getMessage() + ")";
+            }
+            if (a.isSymbolicLink() || a.isOther()) {
+                return "its folder " + rel + " is a link on this computer (vault never writes through links)";
+            }
+            if (!a.isDirectory()) {
+                return "its folder " + rel + " is a file on this computer";
+            }
+        }
+        return null;
+    }
+
+    /** Creates the missing folders of {@code dir} below the workspace root one by one, never following a link. */
+    private boolean createFolders(Path dir) {
+        Path rel = ws.root().relativize(dir);
+        Path p = ws.root();
+        for (Path part : rel) {
+            if (part.toString().isEmpty()) {
+                continue;
+            }
+            p = p.resolve(part.toString());
+            try {
+                Files.createDirectory(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (!a.isDirectory() || a.isSymbolicLink() || a.isOther()) {
+                        return false;
+                    }
+                } catch (IOException ex) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A replaced or deleted file's old content, moved aside until the round has checked nobody wrote to it. */
@@ -869,6 +1063,9 @@ public final class SyncEngine {
     private void pruneEmptyParents(Path dir) {
         while (dir != null && !dir.equals(ws.root()) && dir.startsWith(ws.root())) {
             try {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    return; // a link (deleting it would remove the link, not an empty folder)
+                }
                 Files.delete(dir);
             } catch (IOException e) {
                 return; // not empty (or not ours to remove): stop here
@@ -921,29 +1118,33 @@ public final class SyncEngine {
 
     /** Writes one file via a temporary file and a rename; false if the path is blocked (e.g. a folder is there). */
     private boolean write(Path f, int mode, ObjectId id, ObjectReader reader, boolean replace) throws IOException {
-        try {
-            Files.createDirectories(f.getParent());
-        } catch (IOException e) {
+        if (!createFolders(f.getParent())) {
             return false;
         }
         ObjectLoader ol = reader.open(id, Constants.OBJ_BLOB);
+        Path tmpDir = ws.vaultDir().resolve("tmp");
+        Files.createDirectories(tmpDir);
+        Path tmp = tmpDir.resolve(UUID.randomUUID().toString());
+        boolean link = false;
         if (FileMode.SYMLINK.equals(mode)) {
+            // made under a temporary name and renamed over the old entry, so a re-pointed link stays a link
             String target = new String(ol.getCachedBytes(), java.nio.charset.StandardCharsets.UTF_8);
             try {
-                Files.createSymbolicLink(f, Path.of(target));
-                return true;
+                Files.createSymbolicLink(tmp, Path.of(target));
+                link = true;
+            } catch (java.nio.file.InvalidPathException e) {
+                return false; // a target no file system can hold (NUL): not written, reported by the caller
             } catch (UnsupportedOperationException | IOException e) {
                 // no symlinks here (e.g. Windows without the privilege): write the link text as a file
             }
         }
-        Path tmpDir = ws.vaultDir().resolve("tmp");
-        Files.createDirectories(tmpDir);
-        Path tmp = tmpDir.resolve(UUID.randomUUID().toString());
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            ol.copyTo(out);
-        }
-        if (FileMode.EXECUTABLE_FILE.equals(mode)) {
-            tmp.toFile().setExecutable(true, false);
+        if (!link) {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                ol.copyTo(out);
+            }
+            if (FileMode.EXECUTABLE_FILE.equals(mode)) {
+                tmp.toFile().setExecutable(true, false);
+            }
         }
         try {
             if (!replace) {

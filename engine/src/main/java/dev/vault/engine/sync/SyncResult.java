@@ -35,6 +35,8 @@ public final class SyncResult {
     /** Conflict copies present when the round committed (before merging). */
     public final List<String> conflictCopies = new ArrayList<>();
     public int pushAttempts;
+    /** Entries from the hub this round did not write: which path, why, which commit and computer. */
+    public final List<NotCheckedOut.Record> notCheckedOut = new ArrayList<>();
 
     /** Exit code of {@code vault sync} for this result: 0, or 3 when offline. */
     public int exitCode() {
@@ -87,6 +89,10 @@ public final class SyncResult {
                 names.add(c.copy);
             }
             sb.append(String.join(", ", names)).append(')');
+        }
+        if (!notCheckedOut.isEmpty()) {
+            sb.append("; ").append(notCheckedOut.size()).append(notCheckedOut.size() == 1 ? " entry" : " entries")
+                    .append(" from the hub not written (see vault status)");
         }
         if (!skipped.isEmpty()) {
             sb.append("; ").append(skipped.size()).append(skipped.size() == 1 ? " file" : " files")

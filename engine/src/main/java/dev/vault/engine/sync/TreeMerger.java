@@ -42,6 +42,8 @@ public final class TreeMerger {
 
     private final ObjectReader reader;
     private final ObjectInserter inserter;
+    /** Unsafe entries met while flattening, by path: they never enter a tree vault writes. */
+    private final Map<String, String> leftOut = new TreeMap<>();
 
     public TreeMerger(ObjectReader reader, ObjectInserter inserter) {
         this.reader = reader;
@@ -87,11 +89,14 @@ public final class TreeMerger {
         public final ObjectId tree;
         public final List<Conflict> conflicts;
         public final List<String> textMerged;
+        /** Unsafe entries (see {@link PathValidator}) left out of the merged tree: path and reason. */
+        public final Map<String, String> leftOut;
 
-        Result(ObjectId tree, List<Conflict> conflicts, List<String> textMerged) {
+        Result(ObjectId tree, List<Conflict> conflicts, List<String> textMerged, Map<String, String> leftOut) {
             this.tree = tree;
             this.conflicts = conflicts;
             this.textMerged = textMerged;
+            this.leftOut = leftOut;
         }
     }
 
@@ -103,6 +108,7 @@ public final class TreeMerger {
             throws IOException {
         Map<String, Entry> b = flatten(base);
         Map<String, Entry> o = flatten(ours);
+        leftOut.clear(); // report what the hub brings now, not what older history (the base) held
         Map<String, Entry> t = flatten(theirs);
         TreeSet<String> paths = new TreeSet<>();
         paths.addAll(b.keySet());
@@ -165,7 +171,7 @@ public final class TreeMerger {
                 conflicts.add(new Conflict(p, copy, "file and folder"));
             }
         }
-        return new Result(writeTree(result), conflicts, textMerged);
+        return new Result(writeTree(result), conflicts, textMerged, leftOut);
     }
 
     private static boolean hasChildren(TreeMap<String, Entry> m, String p) {
@@ -213,7 +219,11 @@ public final class TreeMerger {
         }
     }
 
-    /** Every file of a tree by path (empty for null). */
+    /**
+     * Every file of a tree by path (empty for null). Entries whose path is unsafe on every computer
+     * ({@code ..}, {@code .git}, ...) are left out and remembered in {@link Result#leftOut}: a hub
+     * that holds one must not stop merges, and vault must not carry it on.
+     */
     public Map<String, Entry> flatten(AnyObjectId tree) throws IOException {
         Map<String, Entry> m = new TreeMap<>();
         if (tree == null) {
@@ -222,7 +232,13 @@ public final class TreeMerger {
         try (TreeWalk tw = new TreeWalk(reader)) {
             tw.addTree(tree);
             tw.setRecursive(true);
+            PathValidator paths = PathValidator.forThisSystem();
             while (tw.next()) {
+                PathValidator.Problem p = paths.check(tw.getRawPath());
+                if (p != null && p.unsafe) {
+                    leftOut.putIfAbsent(tw.getPathString(), p.reason);
+                    continue;
+                }
                 m.put(tw.getPathString(), new Entry(tw.getRawMode(0), tw.getObjectId(0)));
             }
         }

@@ -50,6 +50,15 @@ final class WorkingTreeScan {
 
     /** Scans {@code repo}'s working tree against {@code dc}; {@code inserter} null means count only. */
     static WorkingTreeScan run(Repository repo, DirCache dc, ObjectInserter inserter, long maxSize) throws IOException {
+        return run(repo, dc, inserter, maxSize, java.util.Set.of());
+    }
+
+    /**
+     * Like {@link #run(Repository, DirCache, ObjectInserter, long)}; index entries at {@code notCheckedOut}
+     * paths (hub entries this computer did not write) are kept when absent from disk, not taken as deletions.
+     */
+    static WorkingTreeScan run(Repository repo, DirCache dc, ObjectInserter inserter, long maxSize,
+            java.util.Set<String> notCheckedOut) throws IOException {
         WorkingTreeScan s = new WorkingTreeScan();
         try (TreeWalk tw = new TreeWalk(repo)) {
             tw.addTree(new DirCacheIterator(dc));
@@ -78,7 +87,7 @@ final class WorkingTreeScan {
                 boolean onDisk = wi != null && !FileMode.TREE.equals(wi.getEntryFileMode())
                         && !FileMode.GITLINK.equals(wi.getEntryFileMode());
                 if (!onDisk) {
-                    if (e != null && FileMode.GITLINK.equals(e.getFileMode())) {
+                    if (e != null && (FileMode.GITLINK.equals(e.getFileMode()) || notCheckedOut.contains(path))) {
                         s.entries.add(e);
                     } else if (e != null) {
                         s.deleted++;

@@ -117,6 +117,26 @@ public final class Workspace implements AutoCloseable {
             c.save();
         }
         Ignores.writeExcludeFile(repo.getDirectory().toPath(), extraIgnores());
+        writeInfoAttributes(repo.getDirectory().toPath());
+    }
+
+    /**
+     * What {@code .git/info/attributes} must say: it outranks every {@code .gitattributes}, so no
+     * line-ending, filter or keyword conversion ever applies, for JGit and for C git used in the
+     * workspace alike. vault syncs bytes exactly.
+     */
+    static final String INFO_ATTRIBUTES = "# written by vault on every sync: vault syncs bytes exactly, whatever .gitattributes says\n"
+            + "* -text -crlf -eol -filter -ident -working-tree-encoding\n";
+
+    private static void writeInfoAttributes(Path gitDir) throws IOException {
+        Path f = gitDir.resolve("info").resolve("attributes");
+        if (Files.isRegularFile(f) && Files.readString(f, java.nio.charset.StandardCharsets.UTF_8).equals(INFO_ATTRIBUTES)) {
+            return;
+        }
+        Files.createDirectories(f.getParent());
+        Path tmp = f.resolveSibling("attributes.vault-tmp");
+        Files.writeString(tmp, INFO_ATTRIBUTES, java.nio.charset.StandardCharsets.UTF_8);
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static boolean set(StoredConfig c, String section, String key, String value) {

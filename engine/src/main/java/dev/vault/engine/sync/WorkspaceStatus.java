@@ -44,6 +44,8 @@ public final class WorkspaceStatus {
         public List<StatusFile.SkippedFile> skippedForSize = new ArrayList<>();
         public List<ComputerSeen> computers = new ArrayList<>();
         public String branchProblem;
+        /** Entries from the hub that are not on disk here, with the commit and computer that sent them. */
+        public List<NotCheckedOut.Record> notCheckedOut = new ArrayList<>();
 
         public int uncommitted() {
             return uncommittedAdded + uncommittedChanged + uncommittedDeleted;
@@ -93,7 +95,9 @@ public final class WorkspaceStatus {
                     : "detached HEAD, not on " + ws.branch() + ": sync is paused";
         }
         DirCache dc = DirCache.read(repo);
-        WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, null, ws.maxFileSize());
+        List<NotCheckedOut.Record> notCheckedOut = NotCheckedOut.read(ws);
+        r.notCheckedOut.addAll(notCheckedOut);
+        WorkingTreeScan scan = WorkingTreeScan.run(repo, dc, null, ws.maxFileSize(), NotCheckedOut.keptPaths(notCheckedOut));
         r.uncommittedAdded = scan.added;
         r.uncommittedChanged = scan.changed;
         r.uncommittedDeleted = scan.deleted;
@@ -116,6 +120,7 @@ public final class WorkspaceStatus {
                     // under the workspace lock, so it never races a sync round
                     String ref = Constants.R_HEADS + ws.branch();
                     try (WorkspaceLock lock = WorkspaceLock.acquire(ws); Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+                        t.setObjectChecker(PathValidator.fetchChecker());
                         t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + ref + ":" + Constants.R_REMOTES + "origin/" + ws.branch())));
                         tracking = repo.resolve(Constants.R_REMOTES + "origin/" + ws.branch());
                     } catch (IOException | RuntimeException e) {
