@@ -71,6 +71,8 @@ public final class SyncEngine {
          * edit files "while the round runs" at exactly the moment that matters.
          */
         public Runnable beforeWorkingTreeUpdate;
+        /** How network hubs are reached (keys, agent, credentials, a terminal); null: the process's own. */
+        public HubAccess hubAccess;
 
         public Options allowMassDelete(boolean v) {
             allowMassDelete = v;
@@ -91,6 +93,11 @@ public final class SyncEngine {
             note = n;
             return this;
         }
+
+        public Options hubAccess(HubAccess a) {
+            hubAccess = a;
+            return this;
+        }
     }
 
     private final Workspace ws;
@@ -98,6 +105,7 @@ public final class SyncEngine {
     private final Options opt;
     private final String branchRef;
     private final String trackingRef;
+    private final HubAccess access;
 
     public SyncEngine(Workspace ws, Options opt) {
         this.ws = ws;
@@ -105,6 +113,7 @@ public final class SyncEngine {
         this.opt = opt;
         this.branchRef = Constants.R_HEADS + ws.branch();
         this.trackingRef = Constants.R_REMOTES + "origin/" + ws.branch();
+        this.access = opt.hubAccess != null ? opt.hubAccess : HubAccess.system();
     }
 
     /** Runs one round under the workspace lock and records its outcome in status.json. */
@@ -156,10 +165,11 @@ public final class SyncEngine {
     private void record(StatusFile.Data st, SyncResult r) {
         st.lastResult = r.outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         st.lastMessage = r.summary();
-        if (r.outcome != SyncResult.Outcome.OFFLINE) {
+        if (r.hubProblem == null && r.outcome != SyncResult.Outcome.OFFLINE) {
             st.lastSuccess = st.lastSync;
         }
-        st.hubReachable = opt.offline ? null : r.outcome != SyncResult.Outcome.OFFLINE;
+        st.hubReachable = opt.offline ? null : r.hubProblem == null;
+        st.hubState = opt.offline ? null : r.hubProblem == null ? "reachable" : r.hubProblem.id();
         st.unpushed = r.waiting;
         st.skippedForSize.clear();
         for (WorkingTreeScan.Skipped s : r.skipped) {
@@ -192,16 +202,17 @@ public final class SyncEngine {
             r.pushAttempts = attempt;
             Hub.Refs refs;
             try {
-                refs = Hub.listRefs(repo, ws.hub());
+                refs = Hub.listRefs(repo, ws.hub(), access);
             } catch (Hub.UnreachableException e) {
-                return offline(r, e.getMessage());
+                return notReached(r, e.problem(), e.getMessage());
             }
             ObjectId remote = refs.branch(ws.branch());
             if (remote != null && !repo.getObjectDatabase().has(remote)) {
-                try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+                try (Transport t = access.open(repo, ws.hub())) {
                     t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + trackingRef)));
                 } catch (TransportException e) {
-                    return offline(r, "fetch from hub " + ws.hub() + " failed (" + e.getMessage() + ")");
+                    Hub.UnreachableException u = access.problem(ws.hub(), e);
+                    return notReached(r, u.problem(), u.getMessage());
                 }
             }
             if (remote != null) {
@@ -224,7 +235,7 @@ public final class SyncEngine {
                 return r;
             }
             if (s == null) {
-                return offline(r, "hub " + ws.hub() + " could not be reached to send changes");
+                return notReached(r, HubProblem.OFFLINE, "hub " + Hub.display(ws.hub()) + " could not be reached to send changes");
             }
             // another computer pushed first: fetch and merge its work, then try again
         }
@@ -232,8 +243,9 @@ public final class SyncEngine {
                 + " attempts because other computers kept sending changes; your work is committed locally, run 'vault sync' again");
     }
 
-    private SyncResult offline(SyncResult r, String reason) throws IOException {
-        r.outcome = SyncResult.Outcome.OFFLINE;
+    private SyncResult notReached(SyncResult r, HubProblem problem, String reason) throws IOException {
+        r.outcome = SyncResult.Outcome.of(problem);
+        r.hubProblem = problem;
         r.offlineReason = reason;
         r.waiting = unpushed();
         return r;
@@ -514,7 +526,7 @@ public final class SyncEngine {
     private RemoteRefUpdate.Status push(ObjectId newHead, ObjectId expectedOld) throws IOException {
         RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, newHead, branchRef, false, null,
                 expectedOld == null ? ObjectId.zeroId() : expectedOld);
-        try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+        try (Transport t = access.open(repo, ws.hub())) {
             if (Hub.isLocalPath(ws.hub())) {
                 t.setPackConfig(Maintenance.packConfig(repo)); // a local copy gains nothing from a delta search
             }
