@@ -35,6 +35,20 @@ import org.eclipse.jgit.transport.sshd.agent.ConnectorFactory;
  * One instance serves one round (or one command); it keeps credentials that worked for its lifetime.
  */
 public final class HubAccess {
+    /**
+     * sshd registers Bouncy Castle as a JCE provider when it finds it (vault has it for Argon2), which
+     * loads ~800 classes and cost ~0.5 s of CPU in every ssh round; without it the JDK does the ciphers
+     * and key exchange and net.i2p's small library does Ed25519. Set before sshd's first use; a value
+     * the user gives on the command line wins.
+     */
+    private static final String SSHD_BC = "org.apache.sshd.security.provider.BC.enabled";
+
+    static {
+        if (System.getProperty(SSHD_BC) == null) {
+            System.setProperty(SSHD_BC, "false");
+        }
+    }
+
     private final Map<String, String> env;
     private final Prompt prompt;
     private boolean acceptNewHostKey;
