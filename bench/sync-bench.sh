@@ -184,6 +184,16 @@ if [ "${SSH:-1}" = 1 ] && [ -x /usr/sbin/sshd ] && have ssh && have ssh-keygen &
         git remote add origin "$2" && git push -q -u origin main' sh "$GS" "$SSH_URL$W/ssh/git-hub.git"
     bench_step vault_ssh_nochange "" "$V sync -C $(q "$VS")"
     bench_step git_ssh_fetchpush "" "cd $(q "$GS") && git fetch -q origin && git push -q origin main"
+    # the daemon's situation: the same rounds warm inside one JVM (a second computer joins for them)
+    timed_ok "vault join over ssh" t "${VAULT_ARGV[@]}" join "$SSH_URL$W/ssh/vault-hub.git" "$W/ssh/vault-ws2" --name ssh-beta
+    SSH_CHANGE_REL=$(cd "$VS" && find . -type f -not -path './.git/*' | LC_ALL=C sort | head -n 1)
+    # shellcheck disable=SC2086
+    if java -XX:+UseSerialGC "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -cp "$VAULT_JAR" \
+            "$BENCH_ROOT/bench/WarmRounds.java" "$WARM_ROUNDS" "$VS" "$W/ssh/vault-ws2" "$SSH_CHANGE_REL" >"$BENCH_WORK/warm-ssh.txt" 2>"$BENCH_WORK/warm-ssh.err"; then
+        while read -r key value; do MED[ssh_$key]=$value; done <"$BENCH_WORK/warm-ssh.txt"
+    else
+        say "bench: the warm ssh harness failed:"; tail -n 20 "$BENCH_WORK/warm-ssh.err" >&2
+    fi
     SSH_DONE=1
 else
     say "bench: ssh rounds skipped (SSH=0, or no /usr/sbin/sshd: apt-get install openssh-server)"
@@ -225,6 +235,8 @@ row() { # label vault_key git_key time_target
     row "change received, warm" warm_receive git_receive 0.3 -
     if [ "$SSH_DONE" = 1 ]; then
         row "ssh: no-change sync vs fetch+push" vault_ssh_nochange git_ssh_fetchpush - -
+        row "ssh: no-change sync, warm in-process" ssh_warm_nochange git_ssh_fetchpush - -
+        row "ssh: one-file change synced, warm" ssh_warm_change git_ssh_fetchpush - -
     fi
     echo
     if [ "$SSH_DONE" = 1 ]; then
