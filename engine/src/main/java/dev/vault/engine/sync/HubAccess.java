@@ -56,6 +56,9 @@ public final class HubAccess {
     private SshdSessionFactory ssh;
     private HubCredentials credentials;
     private boolean passphraseUnavailable;
+    /** While a round runs, one ssh session per server serves its ls-remote, fetch and push. */
+    private boolean holdSessions;
+    private final Map<String, org.eclipse.jgit.transport.sshd.SshdSession> sessions = new HashMap<>();
 
     private HubAccess(Map<String, String> env, Prompt prompt) {
         this.env = env;
@@ -169,6 +172,39 @@ public final class HubAccess {
                 protected KeyPasswordProvider createKeyPasswordProvider(org.eclipse.jgit.transport.CredentialsProvider provider) {
                     return new Passphrases();
                 }
+
+                @Override
+                public org.eclipse.jgit.transport.sshd.SshdSession getSession(URIish uri,
+                        org.eclipse.jgit.transport.CredentialsProvider cp, org.eclipse.jgit.util.FS fs, int tms)
+                        throws TransportException {
+                    synchronized (HubAccess.this) {
+                        String key = uri.getUser() + "@" + uri.getHost() + ":" + uri.getPort();
+                        org.eclipse.jgit.transport.sshd.SshdSession held = holdSessions ? sessions.get(key) : null;
+                        if (held != null) {
+                            return held;
+                        }
+                        org.eclipse.jgit.transport.sshd.SshdSession s = super.getSession(uri, cp, fs, tms);
+                        if (holdSessions) {
+                            sessions.put(key, s);
+                            s.addCloseListener(closed -> {
+                                synchronized (HubAccess.this) {
+                                    sessions.remove(key, closed);
+                                }
+                            });
+                        }
+                        return s;
+                    }
+                }
+
+                @Override
+                public void releaseSession(org.eclipse.jgit.transport.RemoteSession session) {
+                    synchronized (HubAccess.this) {
+                        if (sessions.containsValue(session)) {
+                            return; // kept for the rest of the round; releaseSessions() ends it
+                        }
+                    }
+                    super.releaseSession(session);
+                }
             };
             ssh.setHomeDirectory(home().toFile());
             ssh.setSshDirectory(sshDir.toFile());
@@ -202,6 +238,27 @@ public final class HubAccess {
         @Override
         public boolean keyLoaded(URIish uri, int attempt, Exception error) {
             return error != null && prompt != null && attempt < attempts;
+        }
+    }
+
+    /**
+     * From now until {@link #releaseSessions()}, transports to the same ssh server share one session:
+     * a round's ls-remote, fetch and push pay for one ssh handshake instead of three.
+     */
+    synchronized void holdSessions() {
+        holdSessions = true;
+    }
+
+    /** Ends the sessions held since {@link #holdSessions()}; later transports get their own again. */
+    void releaseSessions() {
+        java.util.List<org.eclipse.jgit.transport.sshd.SshdSession> open;
+        synchronized (this) {
+            holdSessions = false;
+            open = new java.util.ArrayList<>(sessions.values());
+            sessions.clear();
+        }
+        for (org.eclipse.jgit.transport.sshd.SshdSession s : open) {
+            s.disconnect();
         }
     }
 

@@ -126,6 +126,7 @@ public final class SyncEngine {
             st.runningSince = Instant.now(opt.clock).toString();
             StatusFile.write(ws, st);
             SyncResult r = null;
+            access.holdSessions();
             try {
                 r = round();
                 Maintenance.maybeRepack(repo, ws.vaultDir().resolve("last-gc"), Instant.now(opt.clock));
@@ -143,6 +144,7 @@ public final class SyncEngine {
                 throw new VaultException("sync of " + ws.root() + " failed: " + e.getMessage()
                         + "; nothing was lost, run 'vault sync' again", e);
             } finally {
+                access.releaseSessions();
                 st.running = false;
                 st.runningPid = null;
                 st.runningSince = null;
