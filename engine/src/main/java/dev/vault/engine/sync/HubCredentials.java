@@ -69,10 +69,10 @@ final class HubCredentials extends CredentialsProvider {
             return;
         }
         refused = true;
-        if (current == Source.HELPER || current == Source.PROMPT) {
+        if (current == Source.HELPER) {
             GitCredentials helper = GitCredentials.find(access);
-            if (helper != null && current == Source.HELPER) {
-                helper.reject(uri, user, password);
+            if (helper != null) {
+                helper.reject(uri, user, password); // as C git does: the helper may forget them
             }
         }
         Arrays.fill(password, '\0');
