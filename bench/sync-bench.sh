@@ -5,7 +5,10 @@
 # Knobs (environment): SCALE (dataset scale, default 1), RUNS (timed runs per step, default 5,
 # at least 5 for the report), WARM_ROUNDS (rounds of the in-process harness, default 20),
 # SEED (dataset seed, default 1), VAULT_JAR (default: build this checkout via ./vault --version),
-# VAULT_JAVA_OPTS (extra JVM options), APPCDS=1 (use an AppCDS archive of the jar made by one
+# VAULT_JAVA_OPTS (extra JVM options), BASE_JAR (a vault jar of the code before a change: its
+# no-change sync on the same 20,000 files is timed in the same run, as a "before" row),
+# SSH=0 (skip the ssh rounds; they need openssh-server), SSH_FILES (files in the ssh workspaces,
+# default 200), APPCDS=1 (use an AppCDS archive of the jar made by one
 # sync run: shows how much of a shell round is class loading), KEEP=1 (keep the scratch folder), TMPDIR.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +17,7 @@ SCALE=${SCALE:-1}
 RUNS=${RUNS:-5}
 WARM_ROUNDS=${WARM_ROUNDS:-20}
 SEED=${SEED:-1}
+SSH_FILES=${SSH_FILES:-200}
 
 have git || die "C git is needed for the comparison: apt-get install git"
 [ -x /usr/bin/time ] || die "GNU time is needed for peak RSS: apt-get install time"
@@ -107,6 +111,11 @@ GIT_ROUND='git add -A && { git diff --cached --quiet || git commit -q -m sync; }
 edit_cmd() { printf 'echo "edit $(date +%%s%%N)" >> %s' "$(q "$1/$CHANGE_REL")"; }
 
 bench_step vault_nochange "" "$V sync -C $(q "$VA")"
+if [ -n "${BASE_JAR:-}" ]; then
+    [ -f "$BASE_JAR" ] || die "BASE_JAR=$BASE_JAR does not exist"
+    # the same command with the jar of the code before the change, on the same workspace
+    bench_step base_nochange "" "${V//$(q "$VAULT_JAR")/$(q "$BASE_JAR")} sync -C $(q "$VA")"
+fi
 bench_step git_nochange "" "cd $(q "$GA") && $GIT_ROUND"
 bench_step vault_status "" "$V status -C $(q "$VA")"
 bench_step git_status "" "cd $(q "$GA") && git status"
@@ -131,6 +140,63 @@ if java -XX:+UseSerialGC "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -cp "$VA
     while read -r key value; do MED[$key]=$value; done <"$WARM_OUT"
 else
     say "bench: the warm harness failed:"; tail -n 20 "$BENCH_WORK/warm.err" >&2
+fi
+
+
+# ssh hubs: a no-change vault sync round against C git's fetch && push over the same OpenSSH sshd on
+# 127.0.0.1 (its own host key, config and authorized_keys in the scratch folder), small workspaces so
+# that the transport is what is measured.
+SSH_DONE=0
+if [ "${SSH:-1}" = 1 ] && [ -x /usr/sbin/sshd ] && have ssh && have ssh-keygen && have python3; then
+    say "bench: ssh rounds (sshd on 127.0.0.1, $SSH_FILES files)"
+    SD=$W/sshd
+    mkdir -p "$SD" /run/sshd "$BENCH_HOME/.ssh"
+    chmod 700 "$BENCH_HOME/.ssh"
+    ssh-keygen -q -t ed25519 -N '' -f "$SD/host_ed25519"
+    ssh-keygen -q -t ed25519 -N '' -f "$BENCH_HOME/.ssh/id_ed25519"
+    cp "$BENCH_HOME/.ssh/id_ed25519.pub" "$SD/authorized_keys"
+    : >"$SD/sshd_config"
+    SSH_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    /usr/sbin/sshd -D -e -f "$SD/sshd_config" -p "$SSH_PORT" -o ListenAddress=127.0.0.1 -h "$SD/host_ed25519" \
+        -o AuthorizedKeysFile="$SD/authorized_keys" -o PasswordAuthentication=no -o StrictModes=no -o UseDNS=no \
+        -o PidFile="$SD/sshd.pid" >"$SD/sshd.log" 2>&1 &
+    SSHD_PID=$!
+    OLD_EXIT=$(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT$/\1/")
+    # shellcheck disable=SC2064
+    trap "kill $SSHD_PID 2>/dev/null; wait $SSHD_PID 2>/dev/null; $OLD_EXIT" EXIT
+    echo "[127.0.0.1]:$SSH_PORT $(cut -d' ' -f1,2 "$SD/host_ed25519.pub")" >"$BENCH_HOME/.ssh/known_hosts"
+    printf 'Host 127.0.0.1\n  IdentityFile %s\n  UserKnownHostsFile %s\n  IdentitiesOnly yes\n  StrictHostKeyChecking yes\n' \
+        "$BENCH_HOME/.ssh/id_ed25519" "$BENCH_HOME/.ssh/known_hosts" >"$BENCH_HOME/.ssh/config"
+    export GIT_SSH_COMMAND="ssh -F $BENCH_HOME/.ssh/config"
+    for _ in $(seq 100); do ssh -F "$BENCH_HOME/.ssh/config" -p "$SSH_PORT" "$(id -un)@127.0.0.1" true 2>/dev/null && break; sleep 0.1; done
+    SSH_URL="ssh://$(id -un)@127.0.0.1:$SSH_PORT"
+    SMALL=$W/ssh-data
+    mkdir -p "$SMALL"
+    (cd "$W/data" && find . -type f | LC_ALL=C sort | head -n "$SSH_FILES" |
+        while IFS= read -r f; do mkdir -p "$SMALL/$(dirname "$f")"; cp -p "$f" "$SMALL/$f"; done)
+    git init -q --bare -b main "$W/ssh/vault-hub.git"
+    git init -q --bare -b main "$W/ssh/git-hub.git"
+    VS=$W/ssh/vault-ws GS=$W/ssh/git-ws
+    cp -a "$SMALL" "$VS"
+    cp -a "$SMALL" "$GS"
+    timed_ok "vault init over ssh" t "${VAULT_ARGV[@]}" init "$VS" --hub "$SSH_URL$W/ssh/vault-hub.git" --name ssh-alpha
+    timed_ok "git push over ssh" t sh -c 'cd "$1" && git init -q -b main && git add -A && git commit -q -m first &&
+        git remote add origin "$2" && git push -q -u origin main' sh "$GS" "$SSH_URL$W/ssh/git-hub.git"
+    bench_step vault_ssh_nochange "" "$V sync -C $(q "$VS")"
+    bench_step git_ssh_fetchpush "" "cd $(q "$GS") && git fetch -q origin && git push -q origin main"
+    # the daemon's situation: the same rounds warm inside one JVM (a second computer joins for them)
+    timed_ok "vault join over ssh" t "${VAULT_ARGV[@]}" join "$SSH_URL$W/ssh/vault-hub.git" "$W/ssh/vault-ws2" --name ssh-beta
+    SSH_CHANGE_REL=$(cd "$VS" && find . -type f -not -path './.git/*' | LC_ALL=C sort | head -n 1)
+    # shellcheck disable=SC2086
+    if java -XX:+UseSerialGC "-Duser.home=$BENCH_HOME" ${VAULT_JAVA_OPTS:-} -cp "$VAULT_JAR" \
+            "$BENCH_ROOT/bench/WarmRounds.java" "$WARM_ROUNDS" "$VS" "$W/ssh/vault-ws2" "$SSH_CHANGE_REL" >"$BENCH_WORK/warm-ssh.txt" 2>"$BENCH_WORK/warm-ssh.err"; then
+        while read -r key value; do MED[ssh_$key]=$value; done <"$BENCH_WORK/warm-ssh.txt"
+    else
+        say "bench: the warm ssh harness failed:"; tail -n 20 "$BENCH_WORK/warm-ssh.err" >&2
+    fi
+    SSH_DONE=1
+else
+    say "bench: ssh rounds skipped (SSH=0, or no /usr/sbin/sshd: apt-get install openssh-server)"
 fi
 
 row() { # label vault_key git_key time_target
@@ -159,6 +225,7 @@ row() { # label vault_key git_key time_target
     row "set-up: init (first commit + push)" vault_init git_init - -
     row "set-up: join (clone)" vault_join git_join - -
     row "no-change sync" vault_nochange git_nochange 1.5 rss
+    [ -z "${BASE_JAR:-}" ] || row "no-change sync, before (BASE_JAR)" base_nochange git_nochange - -
     row "status" vault_status git_status 1.5 -
     row "one-file change synced" vault_change git_change 2.0 rss
     row "change received (other computer)" vault_receive git_receive - rss
@@ -166,7 +233,15 @@ row() { # label vault_key git_key time_target
     row "status, warm in-process" warm_status git_status 0.3 -
     row "one-file change synced, warm" warm_change git_change 0.3 -
     row "change received, warm" warm_receive git_receive 0.3 -
+    if [ "$SSH_DONE" = 1 ]; then
+        row "ssh: no-change sync vs fetch+push" vault_ssh_nochange git_ssh_fetchpush - -
+        row "ssh: no-change sync, warm in-process" ssh_warm_nochange git_ssh_fetchpush - -
+        row "ssh: one-file change synced, warm" ssh_warm_change git_ssh_fetchpush - -
+    fi
     echo
+    if [ "$SSH_DONE" = 1 ]; then
+        echo "ssh (issue 11): vault no-change round ${MED[vault_ssh_nochange]} s vs C git fetch && push ${MED[git_ssh_fetchpush]} s over the same sshd ($SSH_FILES files): ratio $(ratio "${MED[vault_ssh_nochange]}" "${MED[git_ssh_fetchpush]}"), target <= 1.3: $(check "$(ratio "${MED[vault_ssh_nochange]}" "${MED[git_ssh_fetchpush]}")" '<=' 1.3)"
+    fi
     echo "targets (issue 2): shell no-change sync and status <= 1.5 s; one-file change <= 2 s; warm rounds <= 0.3 s; peak RSS of a sync round <= 256 MB (= 244 MiB)"
     echo "workspaces equal after the runs: vault $VAULT_SAME, git $GIT_SAME"
     echo "vault's own words: no-change sync: '${LAST_OUT[vault_nochange]:-}'; one-file change: '${LAST_OUT[vault_change]:-}'; received: '${LAST_OUT[vault_receive]:-}'"

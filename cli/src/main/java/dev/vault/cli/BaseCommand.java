@@ -40,6 +40,14 @@ public abstract class BaseCommand implements Callable<Integer> {
         return common.verbose;
     }
 
+    /**
+     * How this command reaches network hubs: the user's environment (as the tests give it), and the
+     * terminal for passphrases, passwords and host keys when there is one.
+     */
+    protected dev.vault.engine.sync.HubAccess hubAccess() {
+        return dev.vault.engine.sync.HubAccess.of(env(), dev.vault.engine.sync.Prompt.console());
+    }
+
     /** The -C directory if given, else the current directory (callers find the enclosing workspace). */
     protected Path startDir() {
         Path p = common.workspace != null ? common.workspace : Path.of("");

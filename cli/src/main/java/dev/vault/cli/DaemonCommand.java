@@ -8,6 +8,7 @@ import dev.vault.engine.ExitCodes;
 import dev.vault.engine.VaultException;
 import dev.vault.engine.config.Durations;
 import dev.vault.engine.sync.Hub;
+import dev.vault.engine.sync.HubAccess;
 import dev.vault.engine.sync.SyncEngine;
 import dev.vault.engine.sync.SyncResult;
 import dev.vault.engine.sync.Workspace;
@@ -95,7 +96,8 @@ public final class DaemonCommand extends BaseCommand {
 
         @Override
         public String sync(String reason) {
-            SyncResult r = new SyncEngine(ws, new SyncEngine.Options()).run();
+            // a daemon never waits on a question: no prompt (agent keys and credential helpers still work)
+            SyncResult r = new SyncEngine(ws, new SyncEngine.Options().hubAccess(HubAccess.of(env(), null))).run();
             if (r.exitCode() != ExitCodes.OK) {
                 throw new VaultException(r.exitCode(), r.summary());
             }
@@ -104,7 +106,7 @@ public final class DaemonCommand extends BaseCommand {
 
         @Override
         public boolean hubChanged() throws Exception {
-            Hub.Refs refs = Hub.listRefs(ws.repository(), ws.hub());
+            Hub.Refs refs = Hub.listRefs(ws.repository(), ws.hub(), HubAccess.of(env(), null));
             ObjectId remote = refs.branch(ws.branch());
             ObjectId known = ws.repository().resolve(Constants.R_REMOTES + "origin/" + ws.branch());
             return remote != null && !remote.equals(known);

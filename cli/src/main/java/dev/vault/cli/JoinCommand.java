@@ -22,10 +22,14 @@ public final class JoinCommand extends BaseCommand {
     @Option(names = "--name", paramLabel = "<computer>", description = "This computer's name in commits and conflict copies (default: host name).")
     String name;
 
+    @Option(names = "--accept-host-key", description = "Accept the ssh hub's host key if it is not known yet, and add it"
+            + " to ~/.ssh/known_hosts (check its fingerprint first). A changed key is never accepted.")
+    boolean acceptHostKey;
+
     @Override
     public Integer call() {
         String computer = name != null ? name : SyncOutput.defaultComputerName(env());
-        WorkspaceSetup.Result r = WorkspaceSetup.join(hub, workspace, computer, new SyncEngine.Options());
+        WorkspaceSetup.Result r = WorkspaceSetup.join(hub, workspace, computer, new SyncEngine.Options().hubAccess(hubAccess().acceptNewHostKey(acceptHostKey)));
         try {
             if (json()) {
                 Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.vault.cli;
 
+import dev.vault.engine.sync.HubProblem;
 import dev.vault.engine.sync.StatusFile;
 import dev.vault.engine.sync.Workspace;
 import dev.vault.engine.sync.WorkspaceStatus;
@@ -11,7 +12,9 @@ import picocli.CommandLine.Option;
 
 /** {@code vault status}: where the workspace stands (changes waiting, conflicts, hub, other computers). */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the workspace's sync state: changes waiting, conflicts, skipped files, the hub and the other computers.")
+        description = {"Show the workspace's sync state: changes waiting, conflicts, skipped files, the hub and the other computers.",
+            "Exit 0 (also when the hub is offline), or the hub state's code when it needs you: 10 no repository there,",
+            "20 ssh key refused, 21 password refused, 22 unknown ssh host key, 23 changed ssh host key."})
 public final class StatusCommand extends BaseCommand {
     @Option(names = "--no-hub", description = "Do not contact the hub (faster; reachability is not checked).")
     boolean noHub;
@@ -19,7 +22,7 @@ public final class StatusCommand extends BaseCommand {
     @Override
     public Integer call() throws IOException {
         try (Workspace ws = Workspace.find(startDir())) {
-            WorkspaceStatus.Report r = WorkspaceStatus.compute(ws, !noHub);
+            WorkspaceStatus.Report r = WorkspaceStatus.compute(ws, !noHub, hubAccess());
             com.google.gson.JsonObject daemon = dev.vault.cli.daemon.Daemon.readState(ws.root());
             if (json()) {
                 com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(SyncOutput.toJson(r)).getAsJsonObject();
@@ -27,7 +30,7 @@ public final class StatusCommand extends BaseCommand {
                 stopped.addProperty("running", false);
                 o.add("daemon", daemon == null ? stopped : daemon);
                 out().println(SyncOutput.toJson(o));
-                return 0;
+                return exitCode(r);
             }
             Instant now = Instant.now();
             PrintWriter o = out();
@@ -35,7 +38,8 @@ public final class StatusCommand extends BaseCommand {
             o.println("Computer   " + r.computer);
             o.println("Hub        " + r.hub + (r.hubReachable == null ? "" : r.hubReachable
                     ? (r.hubHasNewChanges ? " (reachable, has new changes)" : " (reachable)")
-                    : " (NOT reachable: " + r.hubProblem + ")"));
+                    : "offline".equals(r.hubState) ? " (NOT reachable: " + r.hubProblem + ")"
+                    : " (" + r.hubState.toUpperCase(java.util.Locale.ROOT) + ": " + r.hubProblem + ")"));
             o.println("Daemon     " + daemonLine(daemon));
             if (r.running) {
                 o.println("Running    a sync round is running now (pid " + r.runningPid + ")");
@@ -74,8 +78,24 @@ public final class StatusCommand extends BaseCommand {
             for (WorkspaceStatus.ComputerSeen c : r.computers) {
                 o.println("  " + c.name + (c.name.equals(r.computer) ? " (this computer)" : "") + ": last synced " + SyncOutput.ago(c.lastSync, now));
             }
+            return exitCode(r);
+        }
+    }
+
+    /**
+     * 0, also when the hub is offline (normal for a laptop on the move); a hub state that needs the user
+     * (a refused key or password, an unknown or changed host key, no repository there) gives its own code.
+     */
+    static int exitCode(WorkspaceStatus.Report r) {
+        if (r.hubState == null || r.hubState.equals("reachable") || r.hubState.equals(HubProblem.OFFLINE.id())) {
             return 0;
         }
+        for (HubProblem p : HubProblem.values()) {
+            if (p.id().equals(r.hubState)) {
+                return p.exitCode();
+            }
+        }
+        return 0;
     }
 
     /** One line on the daemon: not running, or its pid, what it is doing and any part that fails. */

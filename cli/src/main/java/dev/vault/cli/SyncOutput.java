@@ -28,6 +28,11 @@ final class SyncOutput {
         m.put("received", r.received);
         m.put("pushed", r.pushed);
         m.put("waiting", r.waiting);
+        if (r.outcome != SyncResult.Outcome.UP_TO_DATE && r.outcome != SyncResult.Outcome.SYNCED || r.hubProblem != null) {
+            m.put("hubState", r.hubProblem == null ? null : r.hubProblem.id());
+        } else {
+            m.put("hubState", "reachable");
+        }
         if (r.offlineReason != null) {
             m.put("offlineReason", r.offlineReason);
         }

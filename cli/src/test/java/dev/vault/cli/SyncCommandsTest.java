@@ -206,9 +206,10 @@ class SyncCommandsTest {
 
     @Test
     void offlineThenBackOnline() throws Exception {
+        hub = tmp.resolve("usb").resolve("hub.git"); // a hub on a drive: unplugging takes the drive's folder away
         twoComputers();
-        Path away = tmp.resolve("unplugged.git");
-        Files.move(hub, away);
+        Path away = tmp.resolve("usb-unplugged");
+        Files.move(hub.getParent(), away);
         write(laptop.resolve("trip.txt"), "offline work\n");
         CliRunner.Result r = vault.run("sync", "-C", laptop.toString());
         assertEquals(3, r.exitCode, r.toString());
@@ -217,7 +218,18 @@ class SyncCommandsTest {
         JsonObject j = JsonParser.parseString(st.out).getAsJsonObject();
         assertFalse(j.get("hubReachable").getAsBoolean());
         assertEquals(1, j.get("unpushed").getAsInt());
-        Files.move(away, hub);
+        Files.move(away, hub.getParent());
+        // a hub moved away while the folder around it stays is not an outage: its own state and exit code
+        Path moved = tmp.resolve("moved.git");
+        Files.writeString(hub.resolveSibling("other.txt"), "the drive is plugged in");
+        Files.move(hub, moved);
+        CliRunner.Result missing = vault.run("sync", "-C", laptop.toString());
+        assertEquals(10, missing.exitCode, missing.toString());
+        assertTrue(missing.out.startsWith("hub-missing: hub " + hub + " is not there"), missing.out);
+        CliRunner.Result st2 = vault.run("status", "--json", "-C", laptop.toString());
+        assertEquals(10, st2.exitCode, st2.toString());
+        assertEquals("hub-missing", JsonParser.parseString(st2.out).getAsJsonObject().get("hubState").getAsString());
+        Files.move(moved, hub);
         assertTrue(ok("sync", "-C", laptop.toString()).out.startsWith("synced"));
         ok("sync", "-C", desktop.toString());
         assertEquals("offline work\n", read(desktop.resolve("trip.txt")));

@@ -10,6 +10,14 @@ public final class ExitCodes {
     public static final int NO_REPOSITORY = 10;
     public static final int LOCKED = 11;
     public static final int WRONG_PASSWORD = 12;
+    /** The ssh server refused every key this computer offered (or none could be unlocked). */
+    public static final int HUB_KEY_REFUSED = 20;
+    /** The https hub refused the user name and password, or none was found. */
+    public static final int HUB_PASSWORD_REFUSED = 21;
+    /** The ssh server's host key is not in known_hosts and was not accepted. */
+    public static final int HUB_HOST_UNKNOWN = 22;
+    /** The ssh server's host key differs from the one in known_hosts: always refused. */
+    public static final int HUB_HOST_KEY_CHANGED = 23;
     public static final int INTERRUPTED = 130;
 
     private ExitCodes() {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.errors.NotSupportedException;
 import org.eclipse.jgit.errors.TransportException;
 import org.eclipse.jgit.lib.Constants;
@@ -55,6 +54,17 @@ public final class Hub {
 
     /** Normalises a user-typed hub to what is stored in the config (absolute path for local hubs). */
     public static String normalize(String hub) {
+        if (!isLocalPath(hub) || hub.startsWith("file://")) {
+            try {
+                if (new URIish(hub).getPass() != null) {
+                    throw new VaultException(dev.vault.engine.ExitCodes.USAGE, "the hub URL " + display(hub)
+                            + " must not hold a password (it would be stored in .git/vault/config); keep it in your git"
+                            + " credential helper or ~/.netrc instead, and give the URL without it");
+                }
+            } catch (URISyntaxException e) {
+                // reported by uri() when it is used
+            }
+        }
         if (isLocalPath(hub) && !hub.startsWith("file://")) {
             return Path.of(hub).toAbsolutePath().normalize().toString();
         }
@@ -120,31 +130,86 @@ public final class Hub {
         }
     }
 
-    /** Thrown when the hub cannot be reached; the round then works offline. */
+    /** Thrown when the hub cannot be used; {@link #problem()} says which state that is (offline or one to fix). */
     public static final class UnreachableException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final HubProblem problem;
 
         public UnreachableException(String message, Throwable cause) {
+            this(HubProblem.OFFLINE, message, cause);
+        }
+
+        public UnreachableException(HubProblem problem, String message, Throwable cause) {
             super(message, cause);
+            this.problem = problem;
+        }
+
+        public HubProblem problem() {
+            return problem;
         }
     }
 
-    /** ls-remote: the hub's refs, or {@link UnreachableException} if it cannot be reached. */
+    /** ls-remote with the process's own keys, agent and credentials (see {@link HubAccess#system()}). */
     public static Refs listRefs(Repository local, String hub) throws UnreachableException {
-        URIish uri = uri(hub);
-        if (isLocalPath(hub) && !hub.startsWith("file://") && !Files.isDirectory(Path.of(uri.getPath()))) {
-            throw new UnreachableException("hub " + hub + " is not there (drive unplugged or share offline?)", null);
+        return listRefs(local, hub, HubAccess.system());
+    }
+
+    /** ls-remote: the hub's refs, or {@link UnreachableException} naming why it cannot be used. */
+    public static Refs listRefs(Repository local, String hub, HubAccess access) throws UnreachableException {
+        if (isLocalPath(hub) && !hub.startsWith("file://")) {
+            Path dir = Path.of(uri(hub).getPath());
+            if (!Files.isDirectory(dir)) {
+                throw localHubAbsent(hub, dir);
+            }
         }
-        try (Transport t = Transport.open(local, uri); FetchConnection fc = t.openFetch()) {
-            return new Refs(fc.getRefsMap());
-        } catch (NoRemoteRepositoryException e) {
-            throw new UnreachableException("hub " + hub + " is not a Git repository or not reachable", e);
+        access.clearLastFailure();
+        try (Transport t = access.open(local, hub); FetchConnection fc = t.openFetch()) {
+            Refs refs = new Refs(fc.getRefsMap());
+            access.succeeded(hub);
+            return refs;
         } catch (NotSupportedException e) {
             // not an outage: this kind of URL cannot work at all, so saying "offline" would mislead forever
-            throw new VaultException("hub " + hub + " uses a kind of URL this vault build cannot reach ("
-                    + e.getMessage() + "); use a folder path (local, USB or network share) or an https:// URL", e);
+            throw new VaultException("hub " + display(hub) + " uses a kind of URL this vault build cannot reach ("
+                    + e.getMessage() + "); use a folder path (local, USB or network share), an ssh:// or an https:// URL", e);
         } catch (TransportException e) {
-            throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
+            throw access.problem(hub, e);
+        }
+    }
+
+    /**
+     * A local hub folder that is not there: offline when its drive or share is gone (the parent folder is
+     * missing too, or is an empty mount point), missing when the folder around it is there and in use.
+     */
+    static UnreachableException localHubAbsent(String hub, Path dir) {
+        Path parent = dir.getParent();
+        boolean parentInUse = false;
+        if (parent != null && Files.isDirectory(parent)) {
+            try (java.util.stream.Stream<Path> s = Files.list(parent)) {
+                parentInUse = s.findAny().isPresent();
+            } catch (IOException e) {
+                parentInUse = false;
+            }
+        }
+        if (parentInUse) {
+            return new UnreachableException(HubProblem.HUB_MISSING, "hub " + dir + " is not there, though " + parent
+                    + " is: was it moved, renamed or deleted? Put it back, or fix workspace.hub in .git/vault/config", null);
+        }
+        return new UnreachableException(HubProblem.OFFLINE, "hub " + hub + " is not there (drive unplugged or share offline?)", null);
+    }
+
+    /** The hub for messages: a URL without any password in it. */
+    public static String display(String hub) {
+        if (hub == null || isLocalPath(hub) && !hub.startsWith("file://")) {
+            return hub;
+        }
+        try {
+            URIish u = new URIish(hub);
+            if (u.getPass() != null) {
+                return u.setPass(null).toString();
+            }
+            return hub;
+        } catch (URISyntaxException e) {
+            return hub.replaceAll("://[^/@]*@", "://");
         }
     }
 

@@ -34,6 +34,8 @@ public final class StatusFile {
         public String lastSuccess;
         public Integer unpushed;
         public Boolean hubReachable;
+        /** reachable, or the {@link HubProblem} id of the last round (offline, key-refused, ...). */
+        public String hubState;
         public List<String> conflicts = new ArrayList<>();
         public List<SkippedFile> skippedForSize = new ArrayList<>();
     }

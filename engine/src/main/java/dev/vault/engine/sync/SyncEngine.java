@@ -73,6 +73,8 @@ public final class SyncEngine {
         public Runnable beforeWorkingTreeUpdate;
         /** The file name rules of this computer (tests pick another OS's flavour). */
         public PathValidator paths = PathValidator.forThisSystem();
+        /** How network hubs are reached (keys, agent, credentials, a terminal); null: the process's own. */
+        public HubAccess hubAccess;
 
         public Options allowMassDelete(boolean v) {
             allowMassDelete = v;
@@ -98,6 +100,11 @@ public final class SyncEngine {
             paths = p;
             return this;
         }
+
+        public Options hubAccess(HubAccess a) {
+            hubAccess = a;
+            return this;
+        }
     }
 
     private final Workspace ws;
@@ -105,6 +112,7 @@ public final class SyncEngine {
     private final Options opt;
     private final String branchRef;
     private final String trackingRef;
+    private final HubAccess access;
 
     public SyncEngine(Workspace ws, Options opt) {
         this.ws = ws;
@@ -112,6 +120,7 @@ public final class SyncEngine {
         this.opt = opt;
         this.branchRef = Constants.R_HEADS + ws.branch();
         this.trackingRef = Constants.R_REMOTES + "origin/" + ws.branch();
+        this.access = opt.hubAccess != null ? opt.hubAccess : HubAccess.system();
     }
 
     /** Runs one round under the workspace lock and records its outcome in status.json. */
@@ -124,6 +133,7 @@ public final class SyncEngine {
             st.runningSince = Instant.now(opt.clock).toString();
             StatusFile.write(ws, st);
             SyncResult r = null;
+            access.holdSessions();
             try {
                 r = round();
                 Maintenance.maybeRepack(repo, ws.vaultDir().resolve("last-gc"), Instant.now(opt.clock));
@@ -141,6 +151,7 @@ public final class SyncEngine {
                 throw new VaultException("sync of " + ws.root() + " failed: " + e.getMessage()
                         + "; nothing was lost, run 'vault sync' again", e);
             } finally {
+                access.releaseSessions();
                 st.running = false;
                 st.runningPid = null;
                 st.runningSince = null;
@@ -163,10 +174,11 @@ public final class SyncEngine {
     private void record(StatusFile.Data st, SyncResult r) {
         st.lastResult = r.outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         st.lastMessage = r.summary();
-        if (r.outcome != SyncResult.Outcome.OFFLINE) {
+        if (r.hubProblem == null && r.outcome != SyncResult.Outcome.OFFLINE) {
             st.lastSuccess = st.lastSync;
         }
-        st.hubReachable = opt.offline ? null : r.outcome != SyncResult.Outcome.OFFLINE;
+        st.hubReachable = opt.offline ? null : r.hubProblem == null;
+        st.hubState = opt.offline ? null : r.hubProblem == null ? "reachable" : r.hubProblem.id();
         st.unpushed = r.waiting;
         st.skippedForSize.clear();
         for (WorkingTreeScan.Skipped s : r.skipped) {
@@ -199,21 +211,21 @@ public final class SyncEngine {
             r.pushAttempts = attempt;
             Hub.Refs refs;
             try {
-                refs = Hub.listRefs(repo, ws.hub());
+                refs = Hub.listRefs(repo, ws.hub(), access);
             } catch (Hub.UnreachableException e) {
-                return offline(r, e.getMessage());
+                return notReached(r, e.problem(), e.getMessage());
             }
             ObjectId remote = refs.branch(ws.branch());
             if (remote != null && !repo.getObjectDatabase().has(remote)) {
-                try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
-                    t.setObjectChecker(PathValidator.fetchChecker()); // damaged objects never enter the workspace
+                try (Transport t = access.open(repo, ws.hub())) {
                     t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + trackingRef)));
                 } catch (TransportException e) {
                     if (causedByDamagedObject(e)) {
                         throw new VaultException("hub " + ws.hub() + " holds a damaged Git object (" + e.getMessage()
                                 + "); nothing was received or written, your work is committed locally; repair the hub (e.g. 'git fsck' there) and sync again", e);
                     }
-                    return offline(r, "fetch from hub " + ws.hub() + " failed (" + e.getMessage() + ")");
+                    Hub.UnreachableException u = access.problem(ws.hub(), e);
+                    return notReached(r, u.problem(), u.getMessage());
                 }
             }
             if (remote != null) {
@@ -236,7 +248,7 @@ public final class SyncEngine {
                 return r;
             }
             if (s == null) {
-                return offline(r, "hub " + ws.hub() + " could not be reached to send changes");
+                return notReached(r, HubProblem.OFFLINE, "hub " + Hub.display(ws.hub()) + " could not be reached to send changes");
             }
             // another computer pushed first: fetch and merge its work, then try again
         }
@@ -253,8 +265,9 @@ public final class SyncEngine {
         return false;
     }
 
-    private SyncResult offline(SyncResult r, String reason) throws IOException {
-        r.outcome = SyncResult.Outcome.OFFLINE;
+    private SyncResult notReached(SyncResult r, HubProblem problem, String reason) throws IOException {
+        r.outcome = SyncResult.Outcome.of(problem);
+        r.hubProblem = problem;
         r.offlineReason = reason;
         r.waiting = unpushed();
         return r;
@@ -536,7 +549,7 @@ public final class SyncEngine {
     private RemoteRefUpdate.Status push(ObjectId newHead, ObjectId expectedOld) throws IOException {
         RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, newHead, branchRef, false, null,
                 expectedOld == null ? ObjectId.zeroId() : expectedOld);
-        try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
+        try (Transport t = access.open(repo, ws.hub())) {
             if (Hub.isLocalPath(ws.hub())) {
                 t.setPackConfig(Maintenance.packConfig(repo)); // a local copy gains nothing from a delta search
             }

@@ -13,7 +13,22 @@ public final class SyncResult {
         /** Nothing to do: workspace and hub were already equal. */
         UP_TO_DATE,
         /** The hub could not be reached; local changes are committed and wait. */
-        OFFLINE
+        OFFLINE,
+        /** No Git repository at the hub's path (the drive or server is there); changes wait. */
+        HUB_MISSING,
+        /** The ssh server refused every key; changes wait. */
+        KEY_REFUSED,
+        /** The https hub refused the password, or none was found; changes wait. */
+        PASSWORD_REFUSED,
+        /** The ssh host key is not known and was not accepted; changes wait. */
+        HOST_UNKNOWN,
+        /** The ssh host key changed: refused; changes wait. */
+        HOST_KEY_CHANGED;
+
+        /** The outcome of a round that stopped at {@code p}. */
+        public static Outcome of(HubProblem p) {
+            return valueOf(p.name());
+        }
     }
 
     public Outcome outcome;
@@ -25,7 +40,10 @@ public final class SyncResult {
     /** Commits on this computer the hub does not have yet (after the round). */
     public int waiting;
     public boolean pushed;
+    /** One line on why the hub was not used (offline or another {@link #hubProblem}), with what to do. */
     public String offlineReason;
+    /** Set when the hub was not used: offline, or a state the user must fix. */
+    public HubProblem hubProblem;
     public final List<TreeMerger.Conflict> conflicts = new ArrayList<>();
     public final List<String> textMerged = new ArrayList<>();
     public final List<WorkingTreeScan.Skipped> skipped = new ArrayList<>();
@@ -38,8 +56,11 @@ public final class SyncResult {
     /** Entries from the hub this round did not write: which path, why, which commit and computer. */
     public final List<NotCheckedOut.Record> notCheckedOut = new ArrayList<>();
 
-    /** Exit code of {@code vault sync} for this result: 0, or 3 when offline. */
+    /** Exit code of {@code vault sync} for this result: 0, 3 when offline, else the hub problem's own code. */
     public int exitCode() {
+        if (hubProblem != null) {
+            return hubProblem.exitCode();
+        }
         return outcome == Outcome.OFFLINE ? ExitCodes.WARNINGS : ExitCodes.OK;
     }
 
@@ -57,6 +78,18 @@ public final class SyncResult {
         StringBuilder sb = new StringBuilder();
         String sent = counts(added, changed, deleted);
         switch (outcome) {
+            case HUB_MISSING:
+            case KEY_REFUSED:
+            case PASSWORD_REFUSED:
+            case HOST_UNKNOWN:
+            case HOST_KEY_CHANGED:
+                sb.append(outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(": ")
+                        .append(offlineReason).append("; ").append(waiting).append(waiting == 1 ? " commit" : " commits")
+                        .append(" waiting");
+                if (!sent.isEmpty()) {
+                    sb.append(" (committed locally: ").append(sent).append(')');
+                }
+                break;
             case OFFLINE:
                 sb.append("offline, ").append(waiting).append(waiting == 1 ? " commit" : " commits")
                         .append(" waiting");

@@ -40,7 +40,7 @@ public final class WorkspaceSetup {
             throw new VaultException(ExitCodes.USAGE, "the hub " + h + " cannot be the workspace folder itself; put the hub elsewhere (e.g. a USB drive or " + abs.resolveSibling(abs.getFileName() + "-hub.git") + ")");
         }
         boolean created = Hub.createIfMissing(h, "main");
-        String branch = hubBranch(h, created);
+        String branch = hubBranch(h, created, access(opt));
         Workspace ws = Workspace.create(abs, h, computer, branch);
         if (opt.note == null) {
             opt.note = "move current work to central";
@@ -59,10 +59,14 @@ public final class WorkspaceSetup {
         refuseExistingRepository(abs);
         String branch;
         try {
-            Hub.Refs refs = listRefsWithoutWorkspace(h);
+            Hub.Refs refs = listRefsWithoutWorkspace(h, access(opt));
             branch = refs.defaultBranch() != null ? refs.defaultBranch() : "main";
         } catch (Hub.UnreachableException e) {
-            throw new VaultException(ExitCodes.NO_REPOSITORY, "cannot join: " + e.getMessage() + "; check the hub path or URL and that it is reachable");
+            if (e.problem() == HubProblem.OFFLINE || e.problem() == HubProblem.HUB_MISSING) {
+                throw new VaultException(ExitCodes.NO_REPOSITORY, "cannot join: " + e.getMessage() + "; check the hub path or URL and that it is reachable");
+            }
+            // a key, password or host key to sort out: its own state and exit code, as for sync
+            throw new VaultException(e.problem().exitCode(), "cannot join (" + e.problem().id() + "): " + e.getMessage(), e);
         }
         Workspace ws = Workspace.create(abs, h, computer, branch);
         if (opt.note == null) {
@@ -92,12 +96,20 @@ public final class WorkspaceSetup {
         }
     }
 
-    private static String hubBranch(String hub, boolean created) {
+    /** The round's hub access, made once so init/join and their first round share keys and credentials. */
+    private static HubAccess access(SyncEngine.Options opt) {
+        if (opt.hubAccess == null) {
+            opt.hubAccess = HubAccess.system();
+        }
+        return opt.hubAccess;
+    }
+
+    private static String hubBranch(String hub, boolean created, HubAccess access) {
         if (created) {
             return "main";
         }
         try {
-            Hub.Refs refs = listRefsWithoutWorkspace(hub);
+            Hub.Refs refs = listRefsWithoutWorkspace(hub, access);
             return refs.defaultBranch() != null ? refs.defaultBranch() : "main";
         } catch (Hub.UnreachableException e) {
             return "main"; // offline now: the first round reports it and commits locally
@@ -105,12 +117,12 @@ public final class WorkspaceSetup {
     }
 
     /** ls-remote before a workspace exists: through a throwaway in-memory repository. */
-    private static Hub.Refs listRefsWithoutWorkspace(String hub) throws Hub.UnreachableException {
+    private static Hub.Refs listRefsWithoutWorkspace(String hub, HubAccess access) throws Hub.UnreachableException {
         try {
             Path tmp = Files.createTempDirectory("vault-lsremote-");
             try (Repository r = new FileRepositoryBuilder().setGitDir(tmp.resolve("git").toFile()).build()) {
                 r.create(true);
-                return Hub.listRefs(r, hub);
+                return Hub.listRefs(r, hub, access);
             } finally {
                 try (Stream<Path> s = Files.walk(tmp)) {
                     s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -39,6 +39,8 @@ public final class WorkspaceStatus {
         public int unpushed;
         public Boolean hubReachable;
         public String hubProblem;
+        /** reachable, or a {@link HubProblem} id (offline, hub-missing, key-refused, ...); null when not checked. */
+        public String hubState;
         public boolean hubHasNewChanges;
         public List<String> conflicts = new ArrayList<>();
         public List<StatusFile.SkippedFile> skippedForSize = new ArrayList<>();
@@ -66,8 +68,13 @@ public final class WorkspaceStatus {
     private WorkspaceStatus() {
     }
 
-    /** Computes the report; {@code checkHub} false skips contacting the hub. */
+    /** Computes the report with the process's own hub access; {@code checkHub} false skips contacting the hub. */
     public static Report compute(Workspace ws, boolean checkHub) throws IOException {
+        return compute(ws, checkHub, HubAccess.system());
+    }
+
+    /** Computes the report; {@code checkHub} false skips contacting the hub. */
+    public static Report compute(Workspace ws, boolean checkHub, HubAccess access) throws IOException {
         Repository repo = ws.repository();
         Report r = new Report();
         r.workspace = ws.root().toString();
@@ -111,16 +118,16 @@ public final class WorkspaceStatus {
         r.unpushed = SyncEngine.countAhead(repo, headId, tracking);
         if (checkHub) {
             try {
-                Hub.Refs refs = Hub.listRefs(repo, ws.hub());
+                Hub.Refs refs = Hub.listRefs(repo, ws.hub(), access);
                 r.hubReachable = true;
+                r.hubState = "reachable";
                 ObjectId hubHead = refs.branch(ws.branch());
                 r.hubHasNewChanges = hubHead != null && !hubHead.equals(tracking) && !hubHead.equals(headId);
                 if (r.hubHasNewChanges && !r.running) {
                     // fetch objects only (no working-tree change) so "other computers" reflects the hub now;
                     // under the workspace lock, so it never races a sync round
                     String ref = Constants.R_HEADS + ws.branch();
-                    try (WorkspaceLock lock = WorkspaceLock.acquire(ws); Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
-                        t.setObjectChecker(PathValidator.fetchChecker());
+                    try (WorkspaceLock lock = WorkspaceLock.acquire(ws); Transport t = access.open(repo, ws.hub())) {
                         t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + ref + ":" + Constants.R_REMOTES + "origin/" + ws.branch())));
                         tracking = repo.resolve(Constants.R_REMOTES + "origin/" + ws.branch());
                     } catch (IOException | RuntimeException e) {
@@ -130,6 +137,7 @@ public final class WorkspaceStatus {
             } catch (Hub.UnreachableException e) {
                 r.hubReachable = false;
                 r.hubProblem = e.getMessage();
+                r.hubState = e.problem().id();
             }
         }
         r.computers = computers(repo, tracking != null ? tracking : headId);

@@ -219,16 +219,17 @@ class SyncEngineTest {
     }
 
     @Test
-    void offlineCommitsLocallyAndSendsLater() throws Exception {
+    void aHubMovedAwayIsMissingNotOfflineAndWorkWaits() throws Exception {
         laptop.write("a.txt", "a");
         laptop.sync();
         Path moved = tmp.resolve("hub-away.git");
-        Files.move(net.hub, moved);
+        Files.move(net.hub, moved); // the folder around the hub is still there: moved, not unplugged
         laptop.write("b.txt", "b");
         SyncResult r = laptop.sync();
-        assertEquals(SyncResult.Outcome.OFFLINE, r.outcome);
+        assertEquals(SyncResult.Outcome.HUB_MISSING, r.outcome);
+        assertEquals(dev.vault.engine.ExitCodes.NO_REPOSITORY, r.exitCode());
         assertEquals(1, r.waiting);
-        assertTrue(r.summary().startsWith("offline, 1 commit waiting"), r.summary());
+        assertTrue(r.summary().startsWith("hub-missing: hub " + net.hub + " is not there"), r.summary());
         Files.move(moved, net.hub);
         SyncResult back = laptop.sync();
         assertTrue(back.pushed);
