@@ -25,8 +25,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Verifies a repository. Always: every index file and snapshot decrypts, every indexed pack exists
- * with the indexed size, every tree of every snapshot loads and every chunk a file needs is indexed.
+ * Verifies a repository from its own files, never from a local cache standing in for them (a cached
+ * copy can hide damage on the drive; restic's check uses a fresh cache for the same reason). Always:
+ * every key file and the config are intact, every index file and snapshot decrypts and matches its
+ * name, every indexed pack exists with the indexed size (a missing one names the index files listing
+ * it, so a replayed old index is named), every tree of every snapshot loads and every chunk a file
+ * needs is indexed.
  * With {@code readData} (or a percentage of packs): every pack is read whole, its name re-hashed,
  * its header checked against the index and every blob decrypted and re-hashed. Problems are reported
  * with the damaged file and every snapshot and file path that depends on it.
@@ -38,6 +42,12 @@ public final class Check {
         /** 1..100: read this share of the packs (chosen at random) instead of all; 0 = per readData. */
         public int readDataPercent;
         public long seed = System.nanoTime();
+        /**
+         * This computer's cache folder for the repository, if any: only the names of the index and
+         * snapshot files it holds are read (never their content), to name files that were in the
+         * repository when this computer last read it and are gone now.
+         */
+        public java.nio.file.Path seenBefore;
     }
 
     /** What was found. */
@@ -46,6 +56,11 @@ public final class Check {
         public final List<String> errors = new ArrayList<>();
         /** Harmless findings (e.g. packs left by an interrupted backup, which prune removes). */
         public final List<String> warnings = new ArrayList<>();
+        /**
+         * Files this computer saw in the repository before and that are gone now (see
+         * {@link Options#seenBefore}): a forget or prune elsewhere, or a deletion; the user must judge.
+         */
+        public final List<String> gone = new ArrayList<>();
         /** Snapshot short id → paths of files (or folders) that cannot be restored intact. */
         public final Map<String, Set<String>> affected = new HashMap<>();
         public int packsRead;
@@ -60,6 +75,10 @@ public final class Check {
     }
 
     public static Result run(Repository repo, Options o) throws IOException {
+        if (repo.storage().cacheDir() != null) {
+            throw new IllegalArgumentException("check reads the repository itself: open " + repo.location()
+                    + " without a local cache");
+        }
         try (RepoLock lock = RepoLock.acquire(repo.storage(), false, "check")) {
             return check(repo, o);
         }
@@ -67,20 +86,23 @@ public final class Check {
 
     private static Result check(Repository repo, Options o) throws IOException {
         Result r = new Result();
+        checkConfig(repo, r);
+        checkKeyFiles(repo, r);
         MasterIndex idx = repo.loadIndex(r.errors);
         Set<String> stored = new HashSet<>(repo.storage().list(FileType.DATA));
         Set<BlobId> bad = new HashSet<>();
         Map<BlobId, String> badWhy = new HashMap<>();
         for (String pack : new TreeSet<>(idx.packs())) {
             if (!stored.contains(pack)) {
-                r.errors.add("pack " + pack + " is missing");
+                r.errors.add("pack " + pack + " is missing" + listedBy(idx, pack));
                 markBad(idx, pack, "pack " + shortName(pack) + " is missing", bad, badWhy);
                 continue;
             }
             long size = repo.storage().size(new Handle(FileType.DATA, pack));
             long want = idx.packSize(pack);
             if (want >= 0 && size != want) {
-                r.errors.add("pack " + pack + " has " + size + " bytes, the index says " + want + " (truncated or damaged)");
+                r.errors.add("pack " + pack + " has " + size + " bytes, the index says " + want + " (truncated or damaged)"
+                        + listedBy(idx, pack));
                 markBad(idx, pack, "pack " + shortName(pack) + " is truncated", bad, badWhy);
             }
         }
@@ -120,7 +142,101 @@ public final class Check {
         for (Map.Entry<BlobId, String> e : treeErrors.entrySet()) {
             r.errors.add("tree " + e.getKey().shortHex() + ": " + e.getValue());
         }
+        if (o.seenBefore != null) {
+            goneSinceSeen(repo, o.seenBefore, r);
+        }
         return r;
+    }
+
+    /** " (listed by index/a, index/b)": which index files name a pack, so a stale or replayed one is named. */
+    private static String listedBy(MasterIndex idx, String pack) {
+        Set<String> files = idx.indexFilesListing(pack);
+        if (files.isEmpty()) {
+            return "";
+        }
+        List<String> named = new ArrayList<>();
+        for (String f : files) {
+            named.add("index/" + f);
+        }
+        return " (listed by " + String.join(", ", named) + ")";
+    }
+
+    /** The config on the drive is the one the repository was opened with, and is authenticated when it can be. */
+    private static void checkConfig(Repository repo, Result r) {
+        byte[] raw;
+        try {
+            raw = repo.storage().read(Handle.config());
+        } catch (IOException e) {
+            r.errors.add("config: cannot be read (" + e.getMessage() + ")");
+            return;
+        }
+        RepoConfig now;
+        try {
+            now = Repository.GSON.fromJson(new String(raw, java.nio.charset.StandardCharsets.UTF_8), RepoConfig.class);
+        } catch (RuntimeException e) {
+            now = null;
+        }
+        if (now == null || !Arrays.equals(now.macInput(), repo.config().macInput())
+                || !java.util.Objects.equals(now.mac, repo.config().mac)) {
+            r.errors.add("config: changed while check ran, or damaged; run check again");
+        } else if (repo.crypto().encrypted() && now.mac == null) {
+            r.warnings.add("config carries no MAC (the repository was made before configs were authenticated): "
+                    + "changes to it cannot be detected");
+        }
+    }
+
+    /** Every key file matches its name (the SHA-256 of its bytes) and is a well-formed vault key file. */
+    private static void checkKeyFiles(Repository repo, Result r) throws IOException {
+        List<String> keys = repo.storage().list(FileType.KEY);
+        keys.sort(null);
+        for (String k : keys) {
+            Handle h = new Handle(FileType.KEY, k);
+            try {
+                if (repo.storage().size(h) > dev.vault.engine.repo.crypto.KeyFile.MAX_FILE) {
+                    r.errors.add("keys/" + k + ": far too large for a key file (damaged or not vault's)");
+                    continue;
+                }
+                byte[] kf = repo.storage().read(h);
+                if (!dev.vault.engine.repo.crypto.Hashes.sha256Hex(kf).equals(k)) {
+                    r.errors.add("keys/" + k + ": damaged (its content does not match its name)");
+                    continue;
+                }
+                dev.vault.engine.repo.crypto.KeyFile.validate(kf);
+            } catch (java.security.GeneralSecurityException e) {
+                r.errors.add("keys/" + k + ": damaged (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                r.errors.add("keys/" + k + ": cannot be read (" + e.getMessage() + ")");
+            }
+        }
+        if (!repo.crypto().encrypted() && !keys.isEmpty()) {
+            r.errors.add("keys/ holds key files in an unencrypted repository");
+        }
+    }
+
+    /**
+     * Index and snapshot files that this computer's cache saw in the repository and that are gone now.
+     * Only names are compared (the cache's content is never used). A snapshot removed by
+     * 'vault forget' elsewhere, or an index file replaced by 'vault prune', looks the same, so these are
+     * reported apart from damage (which shows as missing data above).
+     */
+    private static void goneSinceSeen(Repository repo, java.nio.file.Path cache, Result r) throws IOException {
+        for (FileType type : new FileType[] {FileType.SNAPSHOT, FileType.INDEX}) {
+            java.nio.file.Path d = cache.resolve(type.folder());
+            if (!java.nio.file.Files.isDirectory(d)) {
+                continue;
+            }
+            Set<String> now = new HashSet<>(repo.storage().list(type));
+            Set<String> seen = new TreeSet<>();
+            try (var files = java.nio.file.Files.list(d)) {
+                files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}")).forEach(seen::add);
+            }
+            seen.removeAll(now);
+            for (String name : seen) {
+                r.gone.add(type.folder() + "/" + name + " was in the repository when this computer last read it and is gone now"
+                        + (type == FileType.SNAPSHOT ? " (removed by 'vault forget' on another computer, or deleted)"
+                                : " (replaced by 'vault prune' on another computer, or deleted)"));
+            }
+        }
     }
 
     private static String shortName(String pack) {
