@@ -279,6 +279,19 @@ class RepositoryTrustTest {
     }
 
     @Test
+    void pruneDeletesNothingWhenAnIndexFileIsMissing() throws IOException {
+        for (Path index : files(template.resolve("index"))) {
+            Path repo = copy();
+            Files.delete(repo.resolve("index").resolve(index.getFileName()));
+            List<Path> before = files(repo);
+            CliRunner.Result p = timed(vault, "prune", "--repo", repo.toString());
+            assertEquals(ExitCodes.FAILURE, p.exitCode, p.toString());
+            assertTrue(p.err.contains("prune stopped without deleting anything"), p.toString());
+            assertEquals(before, files(repo), "the packs that only the deleted index file listed are still there");
+        }
+    }
+
+    @Test
     void aReplayedForgottenSnapshotIsNamedWithWhatItLacks() throws IOException {
         Path repo = copy();
         Files.copy(oldSnapshot, repo.resolve("snapshots").resolve(oldSnapshot.getFileName()));
