@@ -35,7 +35,7 @@ class CachingStorageTest extends StorageConformanceTest {
     /** The repository wins: a cached copy of a file that was since rewritten on the drive is not used. */
     @Test
     void aFileRewrittenInTheRepositoryIsReadFromTheRepositoryDespiteAnIntactCopy() throws IOException {
-        Path repoDir = tmp.resolve("repo");
+        Path repoDir = Files.createDirectories(tmp.resolve("repo"));
         Storage caching = new CachingStorage(new LocalStorage(repoDir), tmp.resolve("cache3"));
         byte[] d = data(5000, 4);
         Handle h = new Handle(FileType.SNAPSHOT, Hashes.sha256Hex(d));
