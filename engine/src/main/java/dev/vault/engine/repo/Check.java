@@ -92,10 +92,11 @@ public final class Check {
         Set<String> stored = new HashSet<>(repo.storage().list(FileType.DATA));
         Set<BlobId> bad = new HashSet<>();
         Map<BlobId, String> badWhy = new HashMap<>();
+        Set<String> badPacks = new HashSet<>();
         for (String pack : new TreeSet<>(idx.packs())) {
             if (!stored.contains(pack)) {
                 r.errors.add("pack " + pack + " is missing" + listedBy(idx, pack));
-                markBad(idx, pack, "pack " + shortName(pack) + " is missing", bad, badWhy);
+                markBad(idx, pack, "pack " + shortName(pack) + " is missing", bad, badWhy, badPacks);
                 continue;
             }
             long size = repo.storage().size(new Handle(FileType.DATA, pack));
@@ -103,7 +104,7 @@ public final class Check {
             if (want >= 0 && size != want) {
                 r.errors.add("pack " + pack + " has " + size + " bytes, the index says " + want + " (truncated or damaged)"
                         + listedBy(idx, pack));
-                markBad(idx, pack, "pack " + shortName(pack) + " is truncated", bad, badWhy);
+                markBad(idx, pack, "pack " + shortName(pack) + " is truncated", bad, badWhy, badPacks);
             }
         }
         for (String pack : stored) {
@@ -125,7 +126,7 @@ public final class Check {
             String problem = readPack(repo, idx, pack);
             if (problem != null) {
                 r.errors.add("pack " + pack + ": " + problem);
-                markBad(idx, pack, "pack " + shortName(pack) + " is damaged", bad, badWhy);
+                markBad(idx, pack, "pack " + shortName(pack) + " is damaged", bad, badWhy, badPacks);
             }
         }
         List<Snapshot> snaps = repo.snapshots(r.errors);
@@ -243,15 +244,26 @@ public final class Check {
         return pack.substring(0, Math.min(12, pack.length()));
     }
 
-    private static void markBad(MasterIndex idx, String pack, String why, Set<BlobId> bad, Map<BlobId, String> badWhy) {
+    /**
+     * Marks {@code pack} bad, and with it each blob it holds whose every location is now in a bad pack
+     * (a blob also listed in an intact pack, e.g. by an old index file put back, is still restorable;
+     * a blob whose other copies are marked bad later is caught when their packs are).
+     */
+    private static void markBad(MasterIndex idx, String pack, String why, Set<BlobId> bad, Map<BlobId, String> badWhy,
+            Set<String> badPacks) {
+        badPacks.add(pack);
         for (PackEntry e : idx.packEntries(pack)) {
-            MasterIndex.Location loc = idx.get(e.id());
-            if (loc != null && loc.pack().equals(pack)) {
+            boolean allBad = true;
+            for (MasterIndex.Location l : idx.locations(e.id())) {
+                allBad &= badPacks.contains(l.pack());
+            }
+            if (allBad) {
                 bad.add(e.id());
                 badWhy.put(e.id(), why);
             }
         }
     }
+
 
     /** Null if the pack is intact, else what is wrong with it. */
     private static String readPack(Repository repo, MasterIndex idx, String pack) {
