@@ -76,7 +76,7 @@ public final class CheckCommand extends BaseCommand {
                     out().println("affected: snapshot " + e.getKey() + ": " + p);
                 }
             }
-            out().println(r.ok() && !r.gone.isEmpty() ? "No damage, but " + r.gone.size() + " file(s) seen before are gone: "
+            out().println(r.ok() && !r.gone.isEmpty() ? "No damage, but " + r.gone.size() + " snapshot(s) seen before are gone: "
                             + r.snapshots + " snapshot(s) checked, " + r.packsRead + " pack(s) read."
                     : r.ok() ? "No errors: " + r.snapshots + " snapshot(s) checked, " + r.packsRead + " pack(s) read."
                     : "Repository " + repo.location() + " is damaged: " + r.errors.size() + " problem(s), "

@@ -222,6 +222,9 @@ class RepositoryTrustTest {
         String other = of.get(1).getFileName().toString();
         if (kind.equals("key") && how.equals("delete")) {
             assertTrue(c.err.contains("has no key files left (keys/ is empty)"), c.toString());
+        } else if (kind.equals("index") && how.equals("delete")) {
+            // a file that is gone cannot be named; what it listed can: its packs and the files they hold
+            assertTrue(c.out.contains("is in no index") && c.out.contains("affected: snapshot "), c.toString());
         } else if (kind.equals("pack") && how.equals("delete")) {
             assertTrue(c.out.contains("damaged: pack " + name + " is missing"), c.toString());
         } else if (how.equals("swap")) {

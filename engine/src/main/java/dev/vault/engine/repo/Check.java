@@ -43,9 +43,9 @@ public final class Check {
         public int readDataPercent;
         public long seed = System.nanoTime();
         /**
-         * This computer's cache folder for the repository, if any: only the names of the index and
-         * snapshot files it holds are read (never their content), to name files that were in the
-         * repository when this computer last read it and are gone now.
+         * This computer's cache folder for the repository, if any: only the names of the snapshot files
+         * it holds are read (never their content), to name snapshots that were in the repository when
+         * this computer last read it and are gone now.
          */
         public java.nio.file.Path seenBefore;
     }
@@ -215,28 +215,26 @@ public final class Check {
     }
 
     /**
-     * Index and snapshot files that this computer's cache saw in the repository and that are gone now.
-     * Only names are compared (the cache's content is never used). A snapshot removed by
-     * 'vault forget' elsewhere, or an index file replaced by 'vault prune', looks the same, so these are
-     * reported apart from damage (which shows as missing data above).
+     * Snapshot files that this computer's cache saw in the repository and that are gone now. Only names
+     * are compared (the cache's content is never used). A snapshot removed by 'vault forget' elsewhere
+     * (another computer, or the daemon, which keeps no cache) looks the same, so these are reported
+     * apart from damage. Index files are not compared: prune replaces them routinely, and a missing
+     * one shows as packs in no index and files that cannot be restored.
      */
     private static void goneSinceSeen(Repository repo, java.nio.file.Path cache, Result r) throws IOException {
-        for (FileType type : new FileType[] {FileType.SNAPSHOT, FileType.INDEX}) {
-            java.nio.file.Path d = cache.resolve(type.folder());
-            if (!java.nio.file.Files.isDirectory(d)) {
-                continue;
-            }
-            Set<String> now = new HashSet<>(repo.storage().list(type));
-            Set<String> seen = new TreeSet<>();
-            try (var files = java.nio.file.Files.list(d)) {
-                files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}")).forEach(seen::add);
-            }
-            seen.removeAll(now);
-            for (String name : seen) {
-                r.gone.add(type.folder() + "/" + name + " was in the repository when this computer last read it and is gone now"
-                        + (type == FileType.SNAPSHOT ? " (removed by 'vault forget' on another computer, or deleted)"
-                                : " (replaced by 'vault prune' on another computer, or deleted)"));
-            }
+        java.nio.file.Path d = cache.resolve(FileType.SNAPSHOT.folder());
+        if (!java.nio.file.Files.isDirectory(d)) {
+            return;
+        }
+        Set<String> now = new HashSet<>(repo.storage().list(FileType.SNAPSHOT));
+        Set<String> seen = new TreeSet<>();
+        try (var files = java.nio.file.Files.list(d)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9a-f]{64}")).forEach(seen::add);
+        }
+        seen.removeAll(now);
+        for (String name : seen) {
+            r.gone.add("snapshots/" + name + " was in the repository when this computer last read it and is gone now"
+                    + " (removed by 'vault forget' elsewhere, or deleted)");
         }
     }
 
