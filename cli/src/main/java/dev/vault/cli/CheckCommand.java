@@ -46,7 +46,10 @@ public final class CheckCommand extends BaseCommand {
                 }
             }
         }
-        Repository repo = repoOptions.open(this, true);
+        // the repository's own files, never this computer's cached copies of them (docs/FORMAT.md §7);
+        // the cache folder is only asked which files it saw before
+        Repository repo = repoOptions.open(this, true, false);
+        o.seenBefore = repoOptions.cacheDir(env(), repo.config().id);
         Check.Result r = Check.run(repo, o);
         if (json()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -56,10 +59,14 @@ public final class CheckCommand extends BaseCommand {
             m.put("errors", r.errors);
             m.put("affected", r.affected);
             m.put("notes", r.warnings);
+            m.put("gone", r.gone);
             out().println(Json.GSON.toJson(m));
         } else {
             for (String w : r.warnings) {
                 out().println("note: " + w);
+            }
+            for (String g : r.gone) {
+                out().println("gone: " + g);
             }
             for (String e : r.errors) {
                 out().println("damaged: " + e);
@@ -69,10 +76,12 @@ public final class CheckCommand extends BaseCommand {
                     out().println("affected: snapshot " + e.getKey() + ": " + p);
                 }
             }
-            out().println(r.ok() ? "No errors: " + r.snapshots + " snapshot(s) checked, " + r.packsRead + " pack(s) read."
+            out().println(r.ok() && !r.gone.isEmpty() ? "No damage, but " + r.gone.size() + " snapshot(s) seen before are gone: "
+                            + r.snapshots + " snapshot(s) checked, " + r.packsRead + " pack(s) read."
+                    : r.ok() ? "No errors: " + r.snapshots + " snapshot(s) checked, " + r.packsRead + " pack(s) read."
                     : "Repository " + repo.location() + " is damaged: " + r.errors.size() + " problem(s), "
                             + r.affected.values().stream().mapToInt(Set::size).sum() + " affected file(s).");
         }
-        return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
+        return !r.ok() ? ExitCodes.FAILURE : r.gone.isEmpty() ? ExitCodes.OK : ExitCodes.WARNINGS;
     }
 }

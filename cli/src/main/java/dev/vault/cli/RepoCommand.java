@@ -35,11 +35,20 @@ public final class RepoCommand implements Runnable {
         @Option(names = "--password-file", paramLabel = "<file>", description = "Read the new password from this file.")
         Path passwordFile;
 
+        @Option(names = "--pack-size", paramLabel = "<MiB>", description = "Target size of pack files in MiB (1 to 1024; default 16).")
+        Integer packSizeMiB;
+
         @Override
         public Integer call() throws Exception {
             Path loc = path.toAbsolutePath().normalize();
             Repository.InitOptions o = new Repository.InitOptions();
             o.encrypt = !noEncrypt;
+            if (packSizeMiB != null) {
+                if (packSizeMiB < 1 || packSizeMiB > 1024) {
+                    throw new VaultException(ExitCodes.USAGE, "--pack-size takes 1 to 1024 (MiB), not " + packSizeMiB + ".");
+                }
+                o.packSize = packSizeMiB * 1024L * 1024;
+            }
             if (o.encrypt) {
                 o.password = Passwords.read(env(), passwordFile, "VAULT_PASSWORD", "New password for " + loc + ": ", true);
                 if (o.password == null) {

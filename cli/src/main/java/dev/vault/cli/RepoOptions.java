@@ -54,8 +54,17 @@ public final class RepoOptions {
         return Passwords.read(env, passwordFile, "VAULT_PASSWORD", prompt, false);
     }
 
-    /** Opens the repository; read-only opens refuse every write or delete. */
+    /** Opens the repository with this computer's cache in front of it; read-only opens refuse every write or delete. */
     public Repository open(BaseCommand cmd, boolean readOnly) throws IOException {
+        return open(cmd, readOnly, true);
+    }
+
+    /**
+     * Opens the repository; read-only opens refuse every write or delete. Without {@code cached}, every
+     * file is read from the repository itself (what check needs). Warnings from opening (a damaged key
+     * file skipped, ...) go to the command's error output.
+     */
+    public Repository open(BaseCommand cmd, boolean readOnly, boolean cached) throws IOException {
         Map<String, String> env = cmd.env();
         Path loc = location(env);
         Storage s = new LocalStorage(loc);
@@ -63,13 +72,22 @@ public final class RepoOptions {
             // writes stop as soon as the target's marker is gone (drive pulled): see MarkedStorage
             s = new dev.vault.targets.run.MarkedStorage(s, loc, TargetsSupport.registry(env).get(target));
         }
-        String id = Repository.peekId(s);
+        String id = cached ? Repository.peekId(s) : null;
         if (id != null) {
-            s = new CachingStorage(s, VaultHome.cache(env).resolve("repos").resolve(id));
+            s = new CachingStorage(s, cacheDir(env, id));
         }
         if (readOnly) {
             s = new ReadOnlyStorage(s);
         }
-        return Repository.open(s, () -> password(env, "Password for repository " + loc + ": "));
+        Repository repo = Repository.open(s, () -> password(env, "Password for repository " + loc + ": "));
+        for (String w : repo.openWarnings()) {
+            cmd.err().println("warning: " + w);
+        }
+        return repo;
+    }
+
+    /** This computer's cache folder for the repository with {@code id}, or null for an id that cannot name a folder. */
+    public Path cacheDir(Map<String, String> env, String id) {
+        return id != null && id.matches("[0-9a-f]{16,64}") ? VaultHome.cache(env).resolve("repos").resolve(id) : null;
     }
 }

@@ -302,7 +302,7 @@ public final class Backup {
         sum.bytesAdded += repo.storage().size(new Handle(FileType.SNAPSHOT, id));
         if (repo.storage().cacheDir() != null && (up.blobsAdded.get() > 0 || adopted.packs() > 0)) {
             // the index now includes this backup's files: the next command opens without parsing them
-            dev.vault.engine.repo.index.IndexCache.write(repo.storage().cacheDir(), index);
+            dev.vault.engine.repo.index.IndexCache.write(repo.storage(), index);
         }
         snap.id = id;
         Result r = new Result();

@@ -35,7 +35,9 @@ public final class Keys {
         if (password == null || password.length == 0) {
             throw new VaultException(ExitCodes.USAGE, "the new password is empty; give a non-empty one.");
         }
-        byte[] kf = KeyFile.create(key, password, kdf, Hosts.hostName(), System.getProperty("user.name", ""));
+        // a repository whose config carries a MAC gets version 2 key files, which require that MAC (see KeyFile)
+        int version = repo.config().mac != null ? 2 : 1;
+        byte[] kf = KeyFile.create(key, password, kdf, Hosts.hostName(), System.getProperty("user.name", ""), version);
         String id = Hashes.sha256Hex(kf);
         repo.storage().write(new Handle(FileType.KEY, id), kf);
         return id;

@@ -16,8 +16,10 @@ import dev.vault.engine.repo.storage.Handle;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -66,6 +68,25 @@ public final class Prune {
                     + "; run 'vault check' first.");
         }
         Set<String> stored = new HashSet<>(repo.storage().list(FileType.DATA));
+        // every needed blob gets one home: a copy in a pack that exists. The index keeps every location, so
+        // an entry of an old or replayed index file naming a deleted pack is passed over for a copy that exists.
+        Map<BlobId, MasterIndex.Location> home = new HashMap<>();
+        for (BlobId id : used) {
+            MasterIndex.Location chosen = null;
+            for (MasterIndex.Location l : idx.locations(id)) {
+                if (stored.contains(l.pack())) {
+                    chosen = l;
+                    break;
+                }
+            }
+            if (chosen == null) {
+                // it may be in a pack whose index file is gone: such packs look unused, so delete nothing
+                throw new VaultException(ExitCodes.FAILURE, "prune stopped without deleting anything: a snapshot needs "
+                        + id.shortHex() + ", which no index file lists in a pack that exists (an index file or a pack is "
+                        + "missing); run 'vault check'.");
+            }
+            home.put(id, chosen);
+        }
         List<String> delete = new ArrayList<>();
         List<String> repack = new ArrayList<>();
         Set<String> keep = new HashSet<>();
@@ -77,8 +98,7 @@ public final class Prune {
             long total = 0;
             for (PackEntry e : idx.packEntries(pack)) {
                 total += e.length();
-                MasterIndex.Location loc = idx.get(e.id());
-                if (used.contains(e.id()) && loc != null && loc.pack().equals(pack)) {
+                if (isHome(home, e, pack)) {
                     usedBytes += e.length();
                 }
             }
@@ -112,12 +132,10 @@ public final class Prune {
         Set<BlobId> copied = new HashSet<>();
         for (String pack : repack) {
             for (PackEntry e : idx.packEntries(pack)) {
-                MasterIndex.Location loc = idx.get(e.id());
-                if (!used.contains(e.id()) || loc == null || !loc.pack().equals(pack) || !copied.add(e.id())) {
+                if (!isHome(home, e, pack) || !copied.add(e.id())) {
                     continue;
                 }
-                byte[] stored2 = repo.storage().read(new Handle(FileType.DATA, pack), e.offset(), e.length());
-                Blobs.decode(repo.crypto(), e.type(), e.id(), stored2, e.rawLength()); // never copy damage silently
+                byte[] stored2 = readIntactCopy(repo, idx, stored, e, pack); // never copy damage silently
                 pw.add(e.type(), e.id(), stored2, e.rawLength());
                 if (pw.size() >= repo.config().packSize) {
                     writePack(repo, pw, newIndex);
@@ -190,6 +208,41 @@ public final class Prune {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Whether {@code e} in {@code pack} is the copy of a needed blob that prune keeps. */
+    private static boolean isHome(Map<BlobId, MasterIndex.Location> home, PackEntry e, String pack) {
+        MasterIndex.Location h = home.get(e.id());
+        return h != null && h.pack().equals(pack) && h.entry().offset() == e.offset();
+    }
+
+    /**
+     * The stored bytes of the blob {@code e} of {@code pack}, verified; when that copy is damaged, another
+     * copy the index lists in an existing pack. Fails (before anything is deleted) when no copy is intact.
+     */
+    private static byte[] readIntactCopy(Repository repo, MasterIndex idx, Set<String> stored, PackEntry e, String pack)
+            throws IOException {
+        List<MasterIndex.Location> tries = new ArrayList<>();
+        tries.add(new MasterIndex.Location(pack, e));
+        for (MasterIndex.Location l : idx.locations(e.id())) {
+            if (!l.pack().equals(pack) && stored.contains(l.pack())) {
+                tries.add(l);
+            }
+        }
+        IOException first = null;
+        for (MasterIndex.Location l : tries) {
+            try {
+                byte[] b = repo.storage().read(new Handle(FileType.DATA, l.pack()), l.entry().offset(), l.entry().length());
+                Blobs.decode(repo.crypto(), l.entry().type(), e.id(), b, l.entry().rawLength());
+                return b;
+            } catch (IOException ex) {
+                if (first == null) {
+                    first = ex;
+                }
+            }
+        }
+        throw new VaultException(ExitCodes.FAILURE, "prune stopped without deleting anything: no intact copy of "
+                + e.id().shortHex() + " (" + first.getMessage() + "); run 'vault check --read-data'.", first);
     }
 
     private static void writePack(Repository repo, PackWriter pw, IndexFile index) throws IOException {

@@ -17,6 +17,11 @@ public final class RepoConfig {
     public Chunker chunker = new Chunker();
     public String compression = "zstd-3";
     public long packSize = 16L * 1024 * 1024;
+    /**
+     * Encrypted repositories made since 2026-12-04: hex HMAC-SHA256, under the repository's MAC key, of
+     * {@link #macInput()}; null (absent) in unencrypted ones and in older encrypted ones.
+     */
+    public String mac;
 
     /** FastCDC parameters; the seed is replaced by a key-derived secret when the repository is encrypted. */
     public static final class Chunker {
@@ -25,6 +30,26 @@ public final class RepoConfig {
         public int avg;
         public int max;
         public long seed;
+    }
+
+    /**
+     * What the config MAC covers (docs/FORMAT.md §3.1): every field but the MAC itself, one per line in a
+     * fixed order, so the MAC depends on the values and not on how the JSON was spaced or ordered.
+     */
+    public byte[] macInput() {
+        Chunker c = chunker == null ? new Chunker() : chunker;
+        String text = "vault config v1\n"
+                + "version=" + version + "\n"
+                + "id=" + id + "\n"
+                + "encrypted=" + encrypted + "\n"
+                + "chunker.algorithm=" + c.algorithm + "\n"
+                + "chunker.min=" + c.min + "\n"
+                + "chunker.avg=" + c.avg + "\n"
+                + "chunker.max=" + c.max + "\n"
+                + "chunker.seed=" + c.seed + "\n"
+                + "compression=" + compression + "\n"
+                + "packSize=" + packSize + "\n";
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** How this repository names its packs. */

@@ -18,6 +18,7 @@ import dev.vault.engine.repo.pack.BlobId;
 import dev.vault.engine.repo.pack.BlobType;
 import dev.vault.engine.repo.pack.Blobs;
 import dev.vault.engine.repo.pack.CorruptDataException;
+import dev.vault.engine.repo.pack.PackWriter;
 import dev.vault.engine.repo.snapshot.Snapshot;
 import dev.vault.engine.repo.snapshot.Tree;
 import dev.vault.engine.repo.storage.FileType;
@@ -51,6 +52,8 @@ public final class Repository implements Closeable {
     private final Crypto crypto;
     private final String keyName;
     private final FastCdc chunker;
+    /** Problems found while opening that did not stop it (e.g. a damaged key file skipped); callers show them. */
+    private final List<String> openWarnings = new ArrayList<>();
     private volatile MasterIndex index;
     /** Trees are immutable and named by content: keep recently read ones (callers must not modify them). */
     private final Map<BlobId, Tree> treeCache = new LinkedHashMap<>(256, 0.75f, true) {
@@ -107,6 +110,9 @@ public final class Repository implements Closeable {
         cfg.chunker.seed = rnd.nextLong();
         cfg.packSize = o.packSize;
         new ChunkerParams(cfg.chunker.min, cfg.chunker.avg, cfg.chunker.max, 0); // validates
+        if (cfg.packSize < 64 * 1024 || cfg.packSize > MAX_PACK_SIZE) {
+            throw new VaultException(ExitCodes.USAGE, "pack size " + cfg.packSize + " is outside 64 KiB-1 GiB.");
+        }
         storage.createRoot(); // the only place a repository's root is ever created
         Crypto crypto;
         String keyName = null;
@@ -116,7 +122,10 @@ public final class Repository implements Closeable {
                         + "pass --password-file, or use --no-encrypt.");
             }
             MasterKey key = MasterKey.generate();
-            byte[] kf = KeyFile.create(key, o.password, o.kdf, o.host, o.user);
+            cfg.mac = configMac(key, cfg);
+            // version 2: this repository's config is authenticated, and the key file says so in a way
+            // that cannot be edited back (see KeyFile)
+            byte[] kf = KeyFile.create(key, o.password, o.kdf, o.host, o.user, 2);
             keyName = Hashes.sha256Hex(kf);
             // key first, then config: a config without a key would be an unusable repository
             storage.write(new Handle(FileType.KEY, keyName), kf);
@@ -128,10 +137,19 @@ public final class Repository implements Closeable {
         return new Repository(storage, cfg, crypto, keyName);
     }
 
+    /** Largest config file a reader accepts (real ones are ~0.3 KiB). */
+    private static final int MAX_CONFIG = 64 * 1024;
+    /** The file in the local cache folder that records that this repository was opened encrypted (see open). */
+    static final String ENCRYPTED_MARKER = "encrypted";
+
     /** Opens an existing repository; {@code password} is asked for only if the repository is encrypted. */
     public static Repository open(Storage storage, Supplier<char[]> password) throws IOException {
         byte[] raw;
         try {
+            if (storage.size(Handle.config()) > MAX_CONFIG) {
+                throw new VaultException(ExitCodes.NO_REPOSITORY, "the config file of " + storage.location()
+                        + " is far too large for a vault config: it is damaged or not a vault repository config.");
+            }
             raw = storage.read(Handle.config());
         } catch (NoSuchFileException e) {
             throw new VaultException(ExitCodes.NO_REPOSITORY, "no vault repository at " + storage.location()
@@ -140,7 +158,7 @@ public final class Repository implements Closeable {
         RepoConfig cfg;
         try {
             cfg = GSON.fromJson(new String(raw, StandardCharsets.UTF_8), RepoConfig.class);
-        } catch (JsonParseException e) {
+        } catch (JsonParseException | IllegalStateException | NumberFormatException e) {
             cfg = null;
         }
         if (cfg == null || cfg.id == null || cfg.chunker == null) {
@@ -157,12 +175,7 @@ public final class Repository implements Closeable {
         }
         checkParameters(storage, cfg);
         if (!cfg.encrypted) {
-            if (!storage.list(FileType.KEY).isEmpty()) {
-                // the config is not authenticated: flipping "encrypted" must not make vault write plaintext
-                throw new VaultException(ExitCodes.FAILURE, "the config of " + storage.location() + " says the repository is not "
-                        + "encrypted, but it has key files (keys/): the config was changed or damaged. vault will not write "
-                        + "unencrypted data into it; put back the original config (with \"encrypted\": true).");
-            }
+            refuseDowngrade(storage, cfg);
             return new Repository(storage, cfg, new PlainCrypto(), null);
         }
         char[] pw = password == null ? null : password.get();
@@ -171,36 +184,201 @@ public final class Repository implements Closeable {
                     + "pass --password-file, or run on a terminal to be asked.");
         }
         List<String> keys = storage.list(FileType.KEY);
+        keys.sort(null);
+        List<String> warnings = new ArrayList<>();
+        int damaged = 0;
         for (String k : keys) {
+            Handle h = new Handle(FileType.KEY, k);
             byte[] kf;
             try {
-                kf = storage.read(new Handle(FileType.KEY, k));
+                if (storage.size(h) > KeyFile.MAX_FILE) {
+                    warnings.add("key file keys/" + k + " is skipped: it is far too large for a key file (damaged or not vault's)");
+                    damaged++;
+                    continue;
+                }
+                kf = storage.read(h);
             } catch (IOException e) {
+                warnings.add("key file keys/" + k + " is skipped: it cannot be read (" + e.getMessage() + ")");
+                damaged++;
                 continue;
             }
-            try {
-                MasterKey key = KeyFile.unlock(kf, pw);
-                return new Repository(storage, cfg, key, k);
-            } catch (GeneralSecurityException e) {
-                // not this key file
+            if (!Hashes.sha256Hex(kf).equals(k)) {
+                // still tried: a damaged copy of the only key may yet open, and check names it
+                warnings.add("key file keys/" + k + " is damaged (its content does not match its name); run 'vault check'");
             }
+            KeyFile.Unlocked u;
+            try {
+                u = KeyFile.open(kf, pw);
+            } catch (KeyFile.DamagedKeyFileException e) {
+                warnings.add("key file keys/" + k + " is skipped: " + e.getMessage());
+                damaged++;
+                continue;
+            } catch (GeneralSecurityException e) {
+                continue; // not this key file
+            }
+            verifyConfigMac(storage, cfg, u);
+            Repository repo = new Repository(storage, cfg, u.key(), k);
+            repo.openWarnings.addAll(warnings);
+            markEncrypted(storage);
+            return repo;
         }
         if (keys.isEmpty()) {
             throw new VaultException(ExitCodes.FAILURE, "repository " + storage.location()
                     + " has no key files left (keys/ is empty); it cannot be opened.");
         }
+        if (damaged == keys.size()) {
+            throw new VaultException(ExitCodes.FAILURE, "repository " + storage.location() + " has no usable key file: "
+                    + String.join("; ", warnings) + ". Put back a key file from a copy of the repository.");
+        }
         throw new VaultException(ExitCodes.WRONG_PASSWORD, "wrong password for repository " + storage.location()
                 + " (no key file opens with it); try again or use another password.");
+    }
+
+    /** Hex HMAC of the config's fields under the repository's MAC key (docs/FORMAT.md §3.1). */
+    static String configMac(Crypto key, RepoConfig cfg) {
+        byte[] in = cfg.macInput();
+        return HexFormat.of().formatHex(key.id(in, 0, in.length));
+    }
+
+    /**
+     * The config of an encrypted repository is authenticated when it carries a MAC, and it must carry
+     * one when the key file that opened it is version 2 (every repository made since the MAC exists):
+     * removing the MAC, or editing any field, is refused.
+     */
+    private static void verifyConfigMac(Storage storage, RepoConfig cfg, KeyFile.Unlocked u) {
+        if (cfg.mac == null && u.version() < 2) {
+            return; // made before configs were authenticated (docs/FORMAT.md §3.1)
+        }
+        byte[] want = HexFormat.of().parseHex(configMac(u.key(), cfg));
+        byte[] have;
+        try {
+            have = cfg.mac == null ? new byte[0] : HexFormat.of().parseHex(cfg.mac);
+        } catch (IllegalArgumentException e) {
+            have = new byte[0];
+        }
+        if (!java.security.MessageDigest.isEqual(want, have)) {
+            throw new VaultException(ExitCodes.FAILURE, "the config file of " + storage.location() + " was changed or damaged "
+                    + (cfg.mac == null ? "(its MAC is missing)" : "(its MAC does not match)")
+                    + ": vault will not use it. Put back the original config from a copy of the repository.");
+        }
+    }
+
+    /** Records in the local cache folder (if any) that this repository is encrypted; best effort. */
+    private static void markEncrypted(Storage storage) {
+        java.nio.file.Path dir = storage.cacheDir();
+        if (dir == null) {
+            return;
+        }
+        java.nio.file.Path m = dir.resolve(ENCRYPTED_MARKER);
+        if (!java.nio.file.Files.exists(m)) {
+            try {
+                dev.vault.engine.repo.storage.SecretFiles.write(m, "this repository was encrypted when last opened here\n"
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException ignored) {
+                // only a tripwire: open still refuses a downgrade that the repository's own files show
+            }
+        }
+    }
+
+    /**
+     * An unencrypted config is not authenticated, so it is believed only when nothing says the repository
+     * is encrypted: no key file, no record in this computer's cache that it was opened encrypted, and the
+     * stored files read as plaintext (someone who deleted keys/ and rewrote the config must not get the
+     * next backup written in plaintext).
+     */
+    private static void refuseDowngrade(Storage storage, RepoConfig cfg) throws IOException {
+        String why = null;
+        if (!storage.list(FileType.KEY).isEmpty()) {
+            why = "it has key files (keys/)";
+        } else if (storage.cacheDir() != null && java.nio.file.Files.exists(storage.cacheDir().resolve(ENCRYPTED_MARKER))) {
+            why = "this computer opened it as an encrypted repository before";
+        } else {
+            why = encryptedFileIn(storage);
+        }
+        if (why != null) {
+            throw new VaultException(ExitCodes.FAILURE, "the config of " + storage.location() + " says the repository is not "
+                    + "encrypted, but " + why + ": the config was changed or damaged. vault will not write "
+                    + "unencrypted data into it; put back the original config (with \"encrypted\": true) and its key files.");
+        }
+    }
+
+    /**
+     * Null when the repository's stored files read as plaintext (or it holds none), else which one does
+     * not. One intact snapshot, index file or pack trailer is enough: a plaintext repository with one
+     * damaged file still opens (so check can name it); an encrypted one has no plaintext file at all.
+     */
+    private static String encryptedFileIn(Storage storage) throws IOException {
+        Crypto plain = new PlainCrypto();
+        String first = null;
+        for (FileType type : new FileType[] {FileType.SNAPSHOT, FileType.INDEX}) {
+            List<String> names = storage.list(type);
+            names.sort(null);
+            for (String name : names.subList(0, Math.min(3, names.size()))) {
+                try {
+                    byte[] stored = storage.read(new Handle(type, name));
+                    byte[] p = Blobs.decompress(plain.open(stored, documentAd(type)), MAX_DOCUMENT);
+                    com.google.gson.JsonElement e = com.google.gson.JsonParser.parseString(new String(p, StandardCharsets.UTF_8));
+                    if (e.isJsonObject()) {
+                        return null;
+                    }
+                } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                    // not plaintext (or damaged): try another
+                }
+                if (first == null) {
+                    first = type.folder() + "/" + name + " is not plaintext";
+                }
+            }
+        }
+        List<String> packs = storage.list(FileType.DATA);
+        packs.sort(null);
+        for (String name : packs.subList(0, Math.min(3, packs.size()))) {
+            Handle h = new Handle(FileType.DATA, name);
+            try {
+                long size = storage.size(h);
+                int hlen = java.nio.ByteBuffer.wrap(storage.read(h, size - 4, 4)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+                if (hlen > 0 && hlen <= size - 4 && hlen <= 64 * 1024 * 1024) {
+                    byte[] header = storage.read(h, size - 4 - hlen, hlen);
+                    if (plainPackHeader(header)) {
+                        return null;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // damaged or not plaintext: try another
+            }
+            if (first == null) {
+                first = "pack " + name + " has no plaintext header";
+            }
+        }
+        return first;
+    }
+
+    /** True when {@code header} parses as a plaintext pack header (41-byte entries of known types). */
+    private static boolean plainPackHeader(byte[] header) {
+        if (header.length == 0 || header.length % PackWriter.ENTRY_SIZE != 0) {
+            return false;
+        }
+        for (int i = 0; i < header.length; i += PackWriter.ENTRY_SIZE) {
+            if (header[i] != 0 && header[i] != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Problems found while opening that did not stop it (e.g. damaged key files skipped), for the user to read. */
+    public List<String> openWarnings() {
+        return java.util.Collections.unmodifiableList(openWarnings);
     }
 
     /** Largest pack size a config may ask for: packs must stay far below FAT32's 4 GiB file limit. */
     static final long MAX_PACK_SIZE = 1L << 30;
 
     /**
-     * Refuses a config whose parameters no vault writes (the config is plain JSON, not authenticated):
-     * chunk sizes outside {@link ChunkerParams}'s limits would make every backup allocate huge buffers
-     * or store millions of tiny chunks, and a pack size outside 64 KiB-1 GiB would break FAT32 or flood
-     * the folder with files.
+     * Refuses a config whose parameters no vault writes (an unencrypted config is not authenticated, and
+     * an encrypted one is checked before its MAC can be): chunk sizes outside {@link ChunkerParams}'s
+     * limits would make every backup allocate huge buffers or store millions of tiny chunks, a pack size
+     * outside 64 KiB-1 GiB would break FAT32 or flood the folder with files, and an unknown chunker or
+     * compression, or an id that is not 64 hex digits, is not a vault config.
      */
     private static void checkParameters(Storage storage, RepoConfig cfg) {
         String bad = null;
@@ -212,6 +390,15 @@ public final class Repository implements Closeable {
         }
         if (bad == null && (cfg.packSize < 64 * 1024 || cfg.packSize > MAX_PACK_SIZE)) {
             bad = "pack size " + cfg.packSize + " is outside 64 KiB-1 GiB";
+        }
+        if (bad == null && !"fastcdc-gear-v1".equals(c.algorithm)) {
+            bad = "chunker \"" + c.algorithm + "\" is unknown (only fastcdc-gear-v1 exists)";
+        }
+        if (bad == null && !"zstd-3".equals(cfg.compression)) {
+            bad = "compression \"" + cfg.compression + "\" is unknown (only zstd-3 exists)";
+        }
+        if (bad == null && !cfg.id.matches("[0-9a-f]{64}")) {
+            bad = "the repository id is not 64 lowercase hex digits";
         }
         if (bad != null) {
             throw new VaultException(ExitCodes.NO_REPOSITORY, "the config file of " + storage.location()
@@ -347,9 +534,8 @@ public final class Repository implements Closeable {
     private MasterIndex loadIndex(List<String> errors, boolean useCache) throws IOException {
         List<String> names = storage.list(FileType.INDEX);
         // the binary copy in the local cache, when it was made from exactly these files
-        java.nio.file.Path cache = useCache ? storage.cacheDir() : null;
-        if (cache != null) {
-            MasterIndex cached = dev.vault.engine.repo.index.IndexCache.read(cache, names);
+        if (useCache && storage.cacheDir() != null) {
+            MasterIndex cached = dev.vault.engine.repo.index.IndexCache.read(storage, names);
             if (cached != null) {
                 return cached;
             }
@@ -376,7 +562,7 @@ public final class Repository implements Closeable {
             }
         }
         if (errors == null && storage.cacheDir() != null) {
-            dev.vault.engine.repo.index.IndexCache.write(storage.cacheDir(), mi);
+            dev.vault.engine.repo.index.IndexCache.write(storage, mi);
         }
         return mi;
     }
@@ -418,11 +604,30 @@ public final class Repository implements Closeable {
 
     // ---- blobs ----
 
+    /**
+     * Reads, decrypts and verifies one blob. A blob listed at several places (two backups stored it, or
+     * an old index file was put back) is read from the next place when one is missing or damaged; the
+     * first problem is reported when no copy is intact.
+     */
     public byte[] readBlob(BlobType type, BlobId id) throws IOException {
-        MasterIndex.Location loc = index().get(id);
-        if (loc == null) {
+        List<MasterIndex.Location> locs = index().locations(id);
+        if (locs.isEmpty()) {
             throw new CorruptDataException((type == BlobType.TREE ? "tree " : "chunk ") + id.shortHex() + " is missing from the index");
         }
+        CorruptDataException first = null;
+        for (MasterIndex.Location loc : locs) {
+            try {
+                return readBlobAt(type, id, loc);
+            } catch (CorruptDataException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        throw first;
+    }
+
+    private byte[] readBlobAt(BlobType type, BlobId id, MasterIndex.Location loc) throws IOException {
         byte[] stored;
         try {
             stored = storage.read(new Handle(FileType.DATA, loc.pack()), loc.entry().offset(), loc.entry().length());

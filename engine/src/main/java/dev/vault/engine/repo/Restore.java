@@ -571,8 +571,7 @@ public final class Restore {
             try {
                 data = repo.decodeBlob(BlobType.DATA, f.id(), f.loc(), range, start);
             } catch (IOException | RuntimeException e) {
-                r.errors.add(f.rel() + ": not restored: " + e.getMessage());
-                continue;
+                data = null; // on its own: readBlob tries the chunk's other copies, and names the damage if none is intact
             }
             restoreFile(f.n(), f.dir(), f.dest(), f.rel(), f.fresh(), data);
         }

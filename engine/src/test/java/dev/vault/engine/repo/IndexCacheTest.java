@@ -58,24 +58,24 @@ class IndexCacheTest {
         assertTrue(Files.isRegularFile(bin), "written after a backup that stored blobs");
         MasterIndex truth = open(false).loadIndex(new java.util.ArrayList<>());
         assertSameIndex(truth, open(true).loadIndex(null));
-        assertSameIndex(truth, IndexCache.read(tmp.resolve("cache"), open(false).storage().list(FileType.INDEX)));
+        assertSameIndex(truth, IndexCache.read(open(true).storage(), open(false).storage().list(FileType.INDEX)));
 
         // another computer backs up (no cache here): the set of index files changes, the cache is bypassed
         backup(open(false), src(2));
         List<String> now = open(false).storage().list(FileType.INDEX);
-        assertEquals(null, IndexCache.read(tmp.resolve("cache"), now));
+        assertEquals(null, IndexCache.read(open(true).storage(), now));
         MasterIndex truth2 = open(false).loadIndex(new java.util.ArrayList<>());
         assertNotEquals(truth.blobCount(), truth2.blobCount());
         assertSameIndex(truth2, open(true).loadIndex(null)); // parsed, and the cache rewritten for this set
-        assertSameIndex(truth2, IndexCache.read(tmp.resolve("cache"), now));
+        assertSameIndex(truth2, IndexCache.read(open(true).storage(), now));
 
         // a damaged cache is ignored and replaced
         byte[] b = Files.readAllBytes(bin);
         b[b.length / 2] ^= 1;
         Files.write(bin, b);
-        assertEquals(null, IndexCache.read(tmp.resolve("cache"), now));
+        assertEquals(null, IndexCache.read(open(true).storage(), now));
         assertSameIndex(truth2, open(true).loadIndex(null));
-        assertSameIndex(truth2, IndexCache.read(tmp.resolve("cache"), now));
+        assertSameIndex(truth2, IndexCache.read(open(true).storage(), now));
     }
 
     /** A cache claiming the repository's current index files but holding no entries (as a bug or tampering might). */
@@ -84,7 +84,7 @@ class IndexCacheTest {
         for (String name : open(false).storage().list(FileType.INDEX)) {
             empty.add(name, List.of());
         }
-        IndexCache.write(tmp.resolve("cache"), empty);
+        IndexCache.write(open(true).storage(), empty);
     }
 
     @Test
@@ -93,7 +93,7 @@ class IndexCacheTest {
         backup(open(true), src(1));
         writeEmptyCache();
         assertEquals(0, open(true).loadIndex(null).blobCount());
-        Check.Result c = Check.run(open(true), new Check.Options());
+        Check.Result c = Check.run(open(false), new Check.Options());
         assertTrue(c.ok(), c.errors.toString());
         assertTrue(open(true).loadIndex(new java.util.ArrayList<>()).blobCount() > 0, "check reads the index files");
         // a backup through it stores its chunks again rather than skipping any: nothing is ever missing

@@ -78,8 +78,12 @@ class PackNamingTest {
 
     /** Rewrites the config's format version (the config is plain JSON). */
     void setVersion(int v) throws IOException {
-        String json = configJson().replaceFirst("\"version\":\\d+", "\"version\":" + v);
-        Files.writeString(tmp.resolve("repo/config"), json);
+        // an encrypted config is authenticated: rewrite it as vault would have made it, MAC included
+        Repository r = reopen();
+        RepoConfig c = r.config();
+        c.version = v;
+        c.mac = c.mac == null ? null : Repository.configMac(r.crypto(), c);
+        Files.writeString(tmp.resolve("repo/config"), Repository.GSON.toJson(c));
     }
 
     Check.Result fullCheck() throws IOException {

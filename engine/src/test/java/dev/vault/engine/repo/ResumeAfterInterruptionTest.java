@@ -68,10 +68,13 @@ class ResumeAfterInterruptionTest {
         o.password = "secret".toCharArray();
         o.kdf = BackupRestoreTest.FAST_KDF;
         o.packSize = 2 << 20; // several packs for a small source
-        Repository.init(local(), o);
+        Repository repo = Repository.init(local(), o);
         if (version != 2) {
-            Path cfg = dir.resolve("config");
-            Files.writeString(cfg, Files.readString(cfg).replaceFirst("\"version\":\\d+", "\"version\":" + version));
+            // an encrypted config is authenticated: rewrite it as vault would have made it, MAC included
+            RepoConfig c = repo.config();
+            c.version = version;
+            c.mac = c.mac == null ? null : Repository.configMac(repo.crypto(), c);
+            Files.writeString(dir.resolve("config"), Repository.GSON.toJson(c));
         }
     }
 

@@ -4,6 +4,10 @@ import dev.vault.engine.repo.crypto.Hashes;
 import dev.vault.engine.repo.pack.BlobId;
 import dev.vault.engine.repo.pack.BlobType;
 import dev.vault.engine.repo.pack.PackEntry;
+import dev.vault.engine.repo.storage.FileType;
+import dev.vault.engine.repo.storage.Handle;
+import dev.vault.engine.repo.storage.SecretFiles;
+import dev.vault.engine.repo.storage.Storage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,12 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The merged index in binary form, in the local metadata cache ({@code index.bin}), so that opening
@@ -25,26 +27,36 @@ import java.util.UUID;
  * 15,000 entries of the benchmark set; seconds for millions). It is only a cache:
  * <ul>
  *   <li>it names the exact set of index files it was made from (their names are the SHA-256 of their
- *       contents, so the set fixes the content); any other set in the repository, and it is not used;</li>
+ *       contents, so the set fixes the content) together with each file's {@link Storage#stamp stamp}
+ *       (size, modification time, file identity) in the repository; any other set, or any of those
+ *       files rewritten, truncated, swapped or put back since, and it is not used: the repository's
+ *       files are read instead, and their damage is reported;</li>
  *   <li>it ends with a CRC-32C of everything before, checked on every read: a damaged copy is ignored
  *       (CRC-32C runs at full speed even before the JIT has compiled anything: SHA-256 over 0.8 MB took
  *       ~40 ms there, a third of what the cache saves; the cache guards against accidents, not against
  *       someone who can write to the user's own files);</li>
  *   <li>it is never used by {@code check} or {@code prune}, which read the index files themselves.</li>
  * </ul>
- * Layout: {@code "vault index cache 2\n"}, 32-byte key (SHA-256 of the sorted index file names, one per
- * line), u32 file count, per file: UTF name, u32 pack count, per pack: UTF id, u64 size, u32 entry
+ * It is created 0600 in a folder created 0700: it holds the decrypted index.
+ * Layout: {@code "vault index cache 3\n"}, 32-byte key (SHA-256 of the sorted lines "name stamp", one
+ * per index file), u32 file count, per file: UTF name, u32 pack count, per pack: UTF id, u64 size, u32 entry
  * count, per entry: u8 type, 32-byte id, u64 offset, u32 length, u32 raw length; then the CRC-32C (u32).
  */
 public final class IndexCache {
     static final String FILE = "index.bin";
-    private static final byte[] MAGIC = "vault index cache 2\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "vault index cache 3\n".getBytes(StandardCharsets.US_ASCII);
 
     private IndexCache() {
     }
 
-    /** The master index cached for exactly these index files, or null (none, another set, damaged). */
-    public static MasterIndex read(Path dir, List<String> indexFiles) {
+    /** The master index cached for exactly these index files as they are in {@code storage} now, or null. */
+    public static MasterIndex read(Storage storage, List<String> indexFiles) {
+        Path dir = storage.cacheDir();
+        byte[] key = dir == null ? null : key(storage, indexFiles);
+        return key == null ? null : read(dir, indexFiles, key);
+    }
+
+    static MasterIndex read(Path dir, List<String> indexFiles, byte[] key) {
         byte[] all;
         try {
             all = Files.readAllBytes(dir.resolve(FILE));
@@ -54,7 +66,7 @@ public final class IndexCache {
         int body = all.length - 4;
         if (body < MAGIC.length + 32 || !Arrays.equals(Arrays.copyOfRange(all, 0, MAGIC.length), MAGIC)
                 || crc(all, 0, body) != java.nio.ByteBuffer.wrap(all, body, 4).getInt()
-                || !MessageDigest.isEqual(key(indexFiles), Arrays.copyOfRange(all, MAGIC.length, MAGIC.length + 32))) {
+                || !MessageDigest.isEqual(key, Arrays.copyOfRange(all, MAGIC.length, MAGIC.length + 32))) {
             return null;
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, MAGIC.length + 32, body - MAGIC.length - 32))) {
@@ -85,14 +97,23 @@ public final class IndexCache {
         }
     }
 
-    /** Writes the cache for the index files {@code mi} knows (tmp + rename); a failure only costs speed. */
-    public static void write(Path dir, MasterIndex mi) {
+    /** Writes the cache for the index files {@code mi} knows, as {@code storage} holds them now; a failure only costs speed. */
+    public static void write(Storage storage, MasterIndex mi) {
+        Path dir = storage.cacheDir();
+        List<String> names = new ArrayList<>(mi.indexFiles());
+        byte[] key = dir == null ? null : key(storage, names);
+        if (key != null) {
+            write(dir, mi, key);
+        }
+    }
+
+    static void write(Path dir, MasterIndex mi, byte[] key) {
         List<String> names = new ArrayList<>(mi.indexFiles());
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream(64 * 1024);
             DataOutputStream out = new DataOutputStream(buf);
             out.write(MAGIC);
-            out.write(key(names));
+            out.write(key);
             out.writeInt(names.size());
             for (String name : names) {
                 out.writeUTF(name);
@@ -115,24 +136,31 @@ public final class IndexCache {
             byte[] bytes = buf.toByteArray();
             out.writeInt(crc(bytes, 0, bytes.length));
             out.flush();
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(FILE + "." + UUID.randomUUID() + ".tmp");
-            try {
-                Files.write(tmp, buf.toByteArray());
-                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            SecretFiles.write(dir.resolve(FILE), buf.toByteArray());
         } catch (IOException | RuntimeException e) {
             // only a cache: the next open parses the index files again
         }
     }
 
-    static byte[] key(List<String> indexFiles) {
-        List<String> sorted = new ArrayList<>(indexFiles);
-        sorted.sort(null);
-        byte[] b = String.join("\n", sorted).getBytes(StandardCharsets.UTF_8);
-        return Hashes.sha256(b);
+    /**
+     * SHA-256 of the sorted lines "name stamp" of the index files as the storage holds them now; null when
+     * one is gone or the storage has no stamps (then no binary copy is kept: it could not notice a change).
+     */
+    static byte[] key(Storage storage, List<String> indexFiles) {
+        List<String> lines = new ArrayList<>(indexFiles.size());
+        try {
+            for (String name : indexFiles) {
+                String stamp = storage.stamp(new Handle(FileType.INDEX, name));
+                if (stamp == null) {
+                    return null;
+                }
+                lines.add(name + " " + stamp);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        lines.sort(null);
+        return Hashes.sha256(String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
     }
 
     private static int crc(byte[] b, int off, int len) {

@@ -7,15 +7,23 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Every blob the repository's index files know, with its pack and position; the first location wins. */
+/**
+ * Every blob the repository's index files know, with every pack and position it is listed at. A blob
+ * may be listed more than once: two backups stored it, or an old index file was put back after prune
+ * moved the blob (a replayed index). {@link #get} gives the first location seen; {@link #locations}
+ * gives them all, so that readers and prune can use a copy that exists when another entry is stale.
+ */
 public final class MasterIndex {
     /** A blob's home. */
     public record Location(String pack, PackEntry entry) {
     }
 
     private final Map<BlobId, Location> blobs = new ConcurrentHashMap<>();
+    /** Further locations of blobs listed more than once (rare: kept apart so the common case costs one map). */
+    private final Map<BlobId, List<Location>> moreLocations = new ConcurrentHashMap<>();
     private final Map<String, List<PackEntry>> packs = new ConcurrentHashMap<>();
     private final Map<String, Long> packSizes = new ConcurrentHashMap<>();
     private final Map<String, List<String>> packsByIndexFile = new ConcurrentHashMap<>();
@@ -40,15 +48,24 @@ public final class MasterIndex {
     public void add(String indexFileName, List<PackRecord> records) {
         List<String> names = new ArrayList<>(records.size());
         for (PackRecord p : records) {
-            for (PackEntry e : p.entries()) {
-                blobs.putIfAbsent(e.id(), new Location(p.id(), e));
+            if (packs.putIfAbsent(p.id(), p.entries()) == null) {
+                // a pack is named by its content, so a second listing of it adds no location
+                for (PackEntry e : p.entries()) {
+                    addLocation(e.id(), new Location(p.id(), e));
+                }
             }
-            packs.putIfAbsent(p.id(), p.entries());
             packSizes.putIfAbsent(p.id(), p.size());
             names.add(p.id());
         }
         if (indexFileName != null) {
             packsByIndexFile.put(indexFileName, names);
+        }
+    }
+
+    private void addLocation(BlobId id, Location loc) {
+        Location first = blobs.putIfAbsent(id, loc);
+        if (first != null && !first.pack().equals(loc.pack())) {
+            moreLocations.computeIfAbsent(id, k -> Collections.synchronizedList(new ArrayList<>())).add(loc);
         }
     }
 
@@ -61,16 +78,47 @@ public final class MasterIndex {
         return out;
     }
 
-    public void addPack(String packId, long size, List<PackEntry> entries) {
-        for (PackEntry e : entries) {
-            blobs.putIfAbsent(e.id(), new Location(packId, e));
+    /** The index files that list {@code pack}, sorted (empty for a pack added without one). */
+    public Set<String> indexFilesListing(String pack) {
+        Set<String> out = new TreeSet<>();
+        for (Map.Entry<String, List<String>> e : packsByIndexFile.entrySet()) {
+            if (e.getValue().contains(pack)) {
+                out.add(e.getKey());
+            }
         }
-        packs.putIfAbsent(packId, List.copyOf(entries));
+        return out;
+    }
+
+    public void addPack(String packId, long size, List<PackEntry> entries) {
+        if (packs.putIfAbsent(packId, List.copyOf(entries)) == null) {
+            for (PackEntry e : entries) {
+                addLocation(e.id(), new Location(packId, e));
+            }
+        }
         packSizes.putIfAbsent(packId, size);
     }
 
+    /** The first location seen for {@code id}, or null. */
     public Location get(BlobId id) {
         return blobs.get(id);
+    }
+
+    /** Every location of {@code id}, the first seen first (empty when the blob is not indexed). */
+    public List<Location> locations(BlobId id) {
+        Location first = blobs.get(id);
+        if (first == null) {
+            return List.of();
+        }
+        List<Location> more = moreLocations.get(id);
+        if (more == null) {
+            return List.of(first);
+        }
+        List<Location> all = new ArrayList<>();
+        all.add(first);
+        synchronized (more) {
+            all.addAll(more);
+        }
+        return all;
     }
 
     public boolean has(BlobId id) {

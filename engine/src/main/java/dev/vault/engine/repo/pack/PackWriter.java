@@ -25,7 +25,7 @@ import java.util.List;
  */
 public final class PackWriter {
     static final byte[] HEADER_AD = "vault pack header".getBytes(StandardCharsets.US_ASCII);
-    static final int ENTRY_SIZE = 41;
+    public static final int ENTRY_SIZE = 41;
 
     /** How a pack's name is derived from its bytes (docs/FORMAT.md §3.4). */
     public enum Naming {

@@ -62,6 +62,11 @@ public abstract class ForwardingStorage implements Storage {
     }
 
     @Override
+    public String stamp(Handle h) throws IOException {
+        return inner.stamp(h);
+    }
+
+    @Override
     public Closeable writeLock(Handle h, byte[] data) throws IOException {
         return inner.writeLock(h, data);
     }

@@ -40,6 +40,12 @@ public final class InMemoryStorage implements Storage {
         return get(h).length;
     }
 
+    @Override
+    public String stamp(Handle h) throws IOException {
+        byte[] b = get(h);
+        return b.length + ":" + Integer.toHexString(System.identityHashCode(b)); // every write stores a new array
+    }
+
     private byte[] get(Handle h) throws NoSuchFileException {
         byte[] b = files.get(h);
         if (b == null) {

@@ -25,7 +25,8 @@ import java.util.UUID;
  * A repository in a local (or mounted network/USB) folder. Data files go into two-hex-digit shard
  * folders; every write goes to {@code tmp/} first, is fsynced and then renamed into place, so a crash
  * never leaves a half-written file under a real name. Works on FAT32/exFAT, NTFS and SMB (no symlinks,
- * short lowercase names).
+ * short lowercase names). Files are created 0600 in folders created 0700 where POSIX permissions exist
+ * (see {@link SecretFiles}): even an encrypted repository's files reveal sizes and times.
  */
 public final class LocalStorage implements Storage {
     /**
@@ -132,6 +133,13 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public String stamp(Handle h) throws IOException {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(path(h),
+                java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return a.size() + ":" + a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS) + ":" + a.fileKey();
+    }
+
+    @Override
     public byte[] read(Handle h) throws IOException {
         if (h.type() == FileType.LOCK) {
             return readLockFile(h, 0, 0, true);
@@ -178,7 +186,7 @@ public final class LocalStorage implements Storage {
         folderInRoot(target.getParent());
         Path tmp = tmpDir.resolve(h.name() + "-" + UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = SecretFiles.createNew(tmp)) {
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.position() < data.length) {
                     buf.limit(Math.min(data.length, buf.position() + IO_SLICE));
@@ -198,7 +206,7 @@ public final class LocalStorage implements Storage {
     public PendingFile create() throws IOException {
         Path tmpDir = folderInRoot(root.resolve("tmp"));
         Path tmp = tmpDir.resolve("pending-" + UUID.randomUUID() + ".tmp");
-        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        FileChannel ch = SecretFiles.createNew(tmp);
         return new PendingFile() {
             private long size;
             private boolean done;
@@ -256,7 +264,19 @@ public final class LocalStorage implements Storage {
      */
     @Override
     public void createRoot() throws IOException {
-        Files.createDirectories(root);
+        if (!Files.isDirectory(root)) {
+            Path parent = root.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                SecretFiles.createDirectory(root); // 0700, like every folder inside it
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(root)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -276,7 +296,7 @@ public final class LocalStorage implements Storage {
         for (Path part : rel) {
             cur = cur.resolve(part);
             try {
-                Files.createDirectory(cur);
+                SecretFiles.createDirectory(cur);
             } catch (FileAlreadyExistsException e) {
                 if (!Files.isDirectory(cur, LinkOption.NOFOLLOW_LINKS)) {
                     throw new IOException(cur + " is in the way: a repository folder must be a real folder");

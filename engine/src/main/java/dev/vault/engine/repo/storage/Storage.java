@@ -38,6 +38,15 @@ public interface Storage extends Closeable {
     default void createRoot() throws IOException {
     }
 
+    /**
+     * A short token that changes whenever the file under {@code h} is replaced or rewritten (for a local
+     * folder: size, modification time and file identity), or null when this storage cannot tell. Lets a
+     * cache notice that the repository's file is no longer the one it copied, without reading it.
+     */
+    default String stamp(Handle h) throws IOException {
+        return null;
+    }
+
     /** The local folder caching this repository's metadata (see CachingStorage), or null when there is none. */
     default java.nio.file.Path cacheDir() {
         return null;
