@@ -88,6 +88,10 @@ public final class Hub {
         c.setString("gc", null, "autoDetach", "false");
         c.setString("receive", null, "autogc", "false");
         c.setString("core", null, "logAllRefUpdates", "true");
+        // C git (2.36+: core.fsync; older: fsyncObjectFiles) and JGit clients flush what they push here
+        c.setString("core", null, "fsync", "committed");
+        c.setBoolean("core", null, "fsyncObjectFiles", true);
+        c.setBoolean("core", null, "fsyncRefFiles", true);
         c.save();
     }
 
@@ -110,6 +114,29 @@ public final class Hub {
             if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
                 return head.getTarget().getName().substring(Constants.R_HEADS.length());
             }
+            return null;
+        }
+    }
+
+    /**
+     * The branch the hub's HEAD names: from the refs it advertised, or, for a hub that is a folder,
+     * from its HEAD file, which also names a branch that has no commits yet (an empty hub made by
+     * {@code git init --bare} names {@code master}). Null when unknown.
+     */
+    public static String headBranch(String hub, Refs refs) {
+        String b = refs == null ? null : refs.defaultBranch();
+        if (b != null || !isLocalPath(hub)) {
+            return b;
+        }
+        try (Repository r = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(LocalHubPush.gitDir(hub).toFile()).setMustExist(true).build()) {
+            Ref head = r.exactRef(Constants.HEAD);
+            if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
+                String name = head.getTarget().getName().substring(Constants.R_HEADS.length());
+                return Repository.isValidRefName(head.getTarget().getName()) ? name : null;
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }

@@ -71,6 +71,11 @@ public final class SyncEngine {
          * edit files "while the round runs" at exactly the moment that matters.
          */
         public Runnable beforeWorkingTreeUpdate;
+        /**
+         * Called with the name of each step a round reaches ("committed", "fetched", "before-push",
+         * "pushed"); tests throw from it to kill a round at that point.
+         */
+        public java.util.function.Consumer<String> onStep;
 
         public Options allowMassDelete(boolean v) {
             allowMassDelete = v;
@@ -96,8 +101,8 @@ public final class SyncEngine {
     private final Workspace ws;
     private final Repository repo;
     private final Options opt;
-    private final String branchRef;
-    private final String trackingRef;
+    private String branchRef;
+    private String trackingRef;
 
     public SyncEngine(Workspace ws, Options opt) {
         this.ws = ws;
@@ -161,6 +166,10 @@ public final class SyncEngine {
         }
         st.hubReachable = opt.offline ? null : r.outcome != SyncResult.Outcome.OFFLINE;
         st.unpushed = r.waiting;
+        if (r.hubWentBack != null) {
+            st.hubWentBack = r.hubWentBack;
+        }
+        st.branch = ws.branch();
         st.skippedForSize.clear();
         for (WorkingTreeScan.Skipped s : r.skipped) {
             st.skippedForSize.add(new StatusFile.SkippedFile(s.path, s.size));
@@ -182,6 +191,7 @@ public final class SyncEngine {
         ws.applyGitSettings();
         checkBranch();
         commitLocal(r);
+        step("committed");
         if (opt.offline) {
             r.outcome = SyncResult.Outcome.OFFLINE;
             r.offlineReason = "--offline";
@@ -196,6 +206,10 @@ public final class SyncEngine {
             } catch (Hub.UnreachableException e) {
                 return offline(r, e.getMessage());
             }
+            String hubBranch = attempt == 1 ? Hub.headBranch(ws.hub(), refs) : null;
+            if (hubBranch != null && !hubBranch.equals(ws.branch())) {
+                followHubBranch(hubBranch, r);
+            }
             ObjectId remote = refs.branch(ws.branch());
             if (remote != null && !repo.getObjectDatabase().has(remote)) {
                 try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
@@ -207,16 +221,29 @@ public final class SyncEngine {
             if (remote != null) {
                 setRef(trackingRef, remote);
             }
+            step("fetched");
+            if (r.hubWentBack == null) {
+                r.hubWentBack = HubHistory.check(repo, ws.hub(), ws.branch(), HubHistory.lastSent(ws), remote, Instant.now(opt.clock));
+            }
             ObjectId local = repo.resolve(Constants.HEAD);
             ObjectId newHead = integrate(local, remote, r);
             if (newHead == null || newHead.equals(remote)) {
+                if (newHead != null && r.hubWentBack == null) {
+                    HubHistory.recordSent(ws, newHead); // the hub has all of this workspace's history
+                }
                 r.outcome = r.added + r.changed + r.deleted + r.received > 0 || !r.conflicts.isEmpty()
                         ? SyncResult.Outcome.SYNCED : SyncResult.Outcome.UP_TO_DATE;
                 r.waiting = 0;
                 return r;
             }
+            step("before-push");
             RemoteRefUpdate.Status s = push(newHead, remote);
             if (s == RemoteRefUpdate.Status.OK || s == RemoteRefUpdate.Status.UP_TO_DATE) {
+                step("pushed");
+                HubHistory.recordSent(ws, newHead);
+                if (r.hubWentBack != null) {
+                    r.hubWentBack.resent = true;
+                }
                 setRef(trackingRef, newHead);
                 r.pushed = true;
                 r.outcome = SyncResult.Outcome.SYNCED;
@@ -259,6 +286,53 @@ public final class SyncEngine {
             }
             return n;
         }
+    }
+
+    private void step(String name) {
+        if (opt.onStep != null) {
+            opt.onStep.accept(name);
+        }
+    }
+
+    /**
+     * Makes this workspace sync {@code hubBranch}, the branch the hub's HEAD names (C git makes hubs
+     * whose HEAD is {@code master}; clones made by C git check out that branch). The local branch is
+     * renamed, so every local commit comes along and is sent there.
+     */
+    private void followHubBranch(String hubBranch, SyncResult r) throws IOException {
+        String newRef = Constants.R_HEADS + hubBranch;
+        ObjectId head = repo.resolve(Constants.HEAD);
+        Ref existing = repo.exactRef(newRef);
+        if (existing != null && !existing.getObjectId().equals(head)) {
+            throw new VaultException(ExitCodes.FAILURE, "sync paused: the hub's HEAD names branch " + hubBranch
+                    + " but " + ws.root() + " syncs " + ws.branch() + " and already has a different branch " + hubBranch
+                    + "; merge or delete that local branch (e.g. 'git branch -m " + hubBranch + " old-" + hubBranch + "') and sync again");
+        }
+        String old = ws.branch();
+        if (head != null && existing == null) {
+            RefUpdate ru = repo.updateRef(newRef);
+            ru.setExpectedOldObjectId(ObjectId.zeroId());
+            ru.setNewObjectId(head);
+            ru.setRefLogMessage("vault: the hub's HEAD names " + hubBranch, false);
+            RefUpdate.Result res = ru.update();
+            if (res != RefUpdate.Result.NEW) {
+                throw new IOException("could not create branch " + hubBranch + " in " + ws.root() + ": " + res);
+            }
+        }
+        RefUpdate hu = repo.updateRef(Constants.HEAD);
+        hu.disableRefLog();
+        hu.link(newRef);
+        ws.config().section("workspace", null).set("branch", hubBranch);
+        ws.config().save();
+        if (head != null) {
+            RefUpdate del = repo.updateRef(branchRef);
+            del.setForceUpdate(true);
+            del.disableRefLog();
+            del.delete(); // its commits are all on the new branch
+        }
+        branchRef = newRef;
+        trackingRef = Constants.R_REMOTES + "origin/" + hubBranch;
+        r.branchSwitched = old + " -> " + hubBranch;
     }
 
     // ---- repair -------------------------------------------------------------------------------
@@ -512,12 +586,17 @@ public final class SyncEngine {
 
     /** Pushes without force; null when the hub could not be reached. */
     private RemoteRefUpdate.Status push(ObjectId newHead, ObjectId expectedOld) throws IOException {
+        if (Hub.isLocalPath(ws.hub())) {
+            RemoteRefUpdate.Status s = LocalHubPush.push(repo, LocalHubPush.gitDir(ws.hub()), branchRef, newHead, expectedOld,
+                    ws.computer(), Maintenance.packConfig(repo));
+            if (s == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED) {
+                Hub.clearStaleLocks(ws.hub()); // a killed push may have left the hub's ref lock behind
+            }
+            return s;
+        }
         RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, newHead, branchRef, false, null,
                 expectedOld == null ? ObjectId.zeroId() : expectedOld);
         try (Transport t = Transport.open(repo, Hub.uri(ws.hub()))) {
-            if (Hub.isLocalPath(ws.hub())) {
-                t.setPackConfig(Maintenance.packConfig(repo)); // a local copy gains nothing from a delta search
-            }
             PushResult pr = t.push(NullProgressMonitor.INSTANCE, List.of(u));
             RemoteRefUpdate res = pr.getRemoteUpdate(branchRef);
             RemoteRefUpdate.Status s = res == null ? u.getStatus() : res.getStatus();

@@ -35,10 +35,14 @@ public final class SyncResult {
     /** Conflict copies present when the round committed (before merging). */
     public final List<String> conflictCopies = new ArrayList<>();
     public int pushAttempts;
+    /** Set when the hub no longer had what this workspace sent earlier (and it was sent again). */
+    public HubHistory.WentBack hubWentBack;
+    /** "main -> master" when this round started syncing the branch the hub's HEAD names. */
+    public String branchSwitched;
 
-    /** Exit code of {@code vault sync} for this result: 0, or 3 when offline. */
+    /** Exit code of {@code vault sync} for this result: 0, or 3 when offline or the hub had lost commits. */
     public int exitCode() {
-        return outcome == Outcome.OFFLINE ? ExitCodes.WARNINGS : ExitCodes.OK;
+        return outcome == Outcome.OFFLINE || hubWentBack != null ? ExitCodes.WARNINGS : ExitCodes.OK;
     }
 
     /** Skipped-for-size files as (path, bytes) pairs. */
@@ -87,6 +91,13 @@ public final class SyncResult {
                 names.add(c.copy);
             }
             sb.append(String.join(", ", names)).append(')');
+        }
+        if (branchSwitched != null) {
+            sb.append("; now syncing branch ").append(branchSwitched.substring(branchSwitched.indexOf("-> ") + 3))
+                    .append(", the one the hub's HEAD names (was ").append(branchSwitched, 0, branchSwitched.indexOf(" ->")).append(')');
+        }
+        if (hubWentBack != null) {
+            sb.append("; WARNING: ").append(hubWentBack.describe());
         }
         if (!skipped.isEmpty()) {
             sb.append("; ").append(skipped.size()).append(skipped.size() == 1 ? " file" : " files")

@@ -59,8 +59,8 @@ public final class WorkspaceSetup {
         refuseExistingRepository(abs);
         String branch;
         try {
-            Hub.Refs refs = listRefsWithoutWorkspace(h);
-            branch = refs.defaultBranch() != null ? refs.defaultBranch() : "main";
+            String named = Hub.headBranch(h, listRefsWithoutWorkspace(h));
+            branch = named != null ? named : "main";
         } catch (Hub.UnreachableException e) {
             throw new VaultException(ExitCodes.NO_REPOSITORY, "cannot join: " + e.getMessage() + "; check the hub path or URL and that it is reachable");
         }
@@ -97,8 +97,8 @@ public final class WorkspaceSetup {
             return "main";
         }
         try {
-            Hub.Refs refs = listRefsWithoutWorkspace(hub);
-            return refs.defaultBranch() != null ? refs.defaultBranch() : "main";
+            String named = Hub.headBranch(hub, listRefsWithoutWorkspace(hub));
+            return named != null ? named : "main";
         } catch (Hub.UnreachableException e) {
             return "main"; // offline now: the first round reports it and commits locally
         }
