@@ -156,6 +156,9 @@ public final class Hub {
         if (isLocalPath(hub) && !hub.startsWith("file://") && !Files.isDirectory(Path.of(uri.getPath()))) {
             throw new UnreachableException("hub " + hub + " is not there (drive unplugged or share offline?)", null);
         }
+        if (isLocalPath(hub)) {
+            return listLocalRefs(hub);
+        }
         try (Transport t = Transport.open(local, uri); FetchConnection fc = t.openFetch()) {
             return new Refs(fc.getRefsMap());
         } catch (NoRemoteRepositoryException e) {
@@ -165,6 +168,33 @@ public final class Hub {
             throw new VaultException("hub " + hub + " uses a kind of URL this vault build cannot reach ("
                     + e.getMessage() + "); use a folder path (local, USB or network share) or an https:// URL", e);
         } catch (TransportException e) {
+            throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * A folder hub's refs, read from its ref database: no upload-pack is started for them (faster), and a
+     * branch naming a commit the hub lost (a pack gone in a power cut) is listed, not mistaken for an
+     * unreachable hub, so the next push can send the history again.
+     */
+    private static Refs listLocalRefs(String hub) throws UnreachableException {
+        Path dir = LocalHubPush.gitDir(hub);
+        if (!Files.isDirectory(dir)) {
+            throw new UnreachableException("hub " + hub + " is not there (drive unplugged or share offline?)", null);
+        }
+        try (Repository r = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build()) {
+            Map<String, Ref> refs = new java.util.HashMap<>();
+            for (Ref ref : r.getRefDatabase().getRefs()) {
+                refs.put(ref.getName(), ref);
+            }
+            Ref head = r.exactRef(Constants.HEAD);
+            if (head != null) {
+                refs.put(Constants.HEAD, head);
+            }
+            return new Refs(refs);
+        } catch (org.eclipse.jgit.errors.RepositoryNotFoundException | IllegalArgumentException e) {
+            throw new UnreachableException("hub " + hub + " is not a Git repository or not reachable", e);
+        } catch (IOException e) {
             throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
         }
     }

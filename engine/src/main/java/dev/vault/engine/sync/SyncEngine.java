@@ -198,6 +198,7 @@ public final class SyncEngine {
             r.waiting = unpushed();
             return r;
         }
+        ObjectId sent = HubHistory.lastSent(ws);
         for (int attempt = 1; attempt <= Math.max(1, opt.maxAttempts); attempt++) {
             r.pushAttempts = attempt;
             Hub.Refs refs;
@@ -223,12 +224,12 @@ public final class SyncEngine {
             }
             step("fetched");
             if (r.hubWentBack == null) {
-                r.hubWentBack = HubHistory.check(repo, ws.hub(), ws.branch(), HubHistory.lastSent(ws), remote, Instant.now(opt.clock));
+                r.hubWentBack = HubHistory.check(repo, ws.hub(), ws.branch(), sent, remote, Instant.now(opt.clock));
             }
             ObjectId local = repo.resolve(Constants.HEAD);
             ObjectId newHead = integrate(local, remote, r);
             if (newHead == null || newHead.equals(remote)) {
-                if (newHead != null && r.hubWentBack == null) {
+                if (newHead != null && r.hubWentBack == null && !newHead.equals(sent)) {
                     HubHistory.recordSent(ws, newHead); // the hub has all of this workspace's history
                 }
                 r.outcome = r.added + r.changed + r.deleted + r.received > 0 || !r.conflicts.isEmpty()

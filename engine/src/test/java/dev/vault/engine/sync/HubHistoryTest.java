@@ -136,6 +136,33 @@ class HubHistoryTest {
     }
 
     @Test
+    void hubWhoseBranchNamesALostPackGetsTheWholeHistoryAgain() throws Exception {
+        laptop.write("a.txt", "a\n");
+        laptop.sync();
+        List<Path> packsBefore = packs(net.hub);
+        laptop.write("b.txt", "b\n");
+        laptop.sync();
+        // the drive kept the branch but lost the pack of the last push (no fsync on an older client)
+        for (Path p : packs(net.hub)) {
+            if (!packsBefore.contains(p)) {
+                Files.delete(p);
+            }
+        }
+        laptop.write("c.txt", "c\n");
+        SyncResult r = laptop.sync();
+        assertTrue(r.pushed, r.summary() + " / " + r.offlineReason);
+        assertEquals("", git(net.hub, "fsck", "--strict", "--no-progress").strip());
+        assertEquals("b\n", hubFile("b.txt"));
+        assertEquals("c\n", hubFile("c.txt"));
+    }
+
+    private static List<Path> packs(Path hub) throws IOException {
+        try (Stream<Path> s = Files.list(hub.resolve("objects").resolve("pack"))) {
+            return s.sorted().collect(java.util.stream.Collectors.toList());
+        }
+    }
+
+    @Test
     void deletedHubBranchIsSentAgain() throws Exception {
         laptop.write("a.txt", "a\n");
         laptop.sync();
