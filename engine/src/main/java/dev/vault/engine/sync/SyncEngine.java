@@ -590,7 +590,8 @@ public final class SyncEngine {
         if (Hub.isLocalPath(ws.hub())) {
             RemoteRefUpdate.Status s = LocalHubPush.push(repo, LocalHubPush.gitDir(ws.hub()), branchRef, newHead, expectedOld,
                     ws.computer(), Maintenance.packConfig(repo));
-            if (s == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED) {
+            if (s == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED
+                    && Files.exists(LocalHubPush.gitDir(ws.hub()).resolve(branchRef + ".lock"))) {
                 Hub.clearStaleLocks(ws.hub()); // a killed push may have left the hub's ref lock behind
             }
             return s;
