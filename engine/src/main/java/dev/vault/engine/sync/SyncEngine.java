@@ -210,6 +210,7 @@ public final class SyncEngine {
             String hubBranch = attempt == 1 ? Hub.headBranch(ws.hub(), refs) : null;
             if (hubBranch != null && !hubBranch.equals(ws.branch())) {
                 followHubBranch(hubBranch, r);
+                sent = null; // what was sent went to the old branch: nothing to compare this time
             }
             ObjectId remote = refs.branch(ws.branch());
             if (remote != null && !repo.getObjectDatabase().has(remote)) {

@@ -276,11 +276,13 @@ class HubHistoryTest {
         assertEquals("master", laptop.ws.branch());
         assertTrue(r.summary().contains("now syncing branch master"), r.summary());
         assertEquals("main -> master", r.branchSwitched);
+        assertNull(r.hubWentBack, "switching branches is not a hub that went back");
         assertEquals(git(net.hub, "rev-parse", "refs/heads/master").strip(), laptop.ws.repository().resolve("HEAD").name());
 
         desktop.write("d.txt", "d\n");
         SyncResult d = desktop.sync();
         assertEquals("master", desktop.ws.branch(), d.summary());
+        assertNull(d.hubWentBack, d.summary());
         assertEquals("b\n", desktop.read("b.txt"));
         laptop.sync();
         assertEquals("d\n", laptop.read("d.txt"));
