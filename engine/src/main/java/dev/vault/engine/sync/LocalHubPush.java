@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -90,6 +91,7 @@ final class LocalHubPush {
             }
             PackLock lock = sendObjects(local, hub, hubDir, newHead, haves, computer, packConfig);
             try {
+                Set<Path> dirsBefore = existingDirs(hubDir, branchRef);
                 RefUpdate ru = hub.updateRef(branchRef);
                 ru.setExpectedOldObjectId(curId == null ? ObjectId.zeroId() : curId);
                 ru.setNewObjectId(newHead);
@@ -103,7 +105,7 @@ final class LocalHubPush {
                 switch (res) {
                     case NEW:
                     case FAST_FORWARD:
-                        flushRef(hubDir, branchRef);
+                        flushRef(hubDir, branchRef, dirsBefore);
                         return RemoteRefUpdate.Status.OK;
                     case NO_CHANGE:
                         return RemoteRefUpdate.Status.UP_TO_DATE;
@@ -144,6 +146,7 @@ final class LocalHubPush {
     private static PackLock sendObjects(Repository local, Repository hub, Path hubDir, ObjectId newHead, Set<ObjectId> haves,
             String computer, PackConfig packConfig) throws IOException {
         Path packDir = hubDir.resolve("objects").resolve("pack");
+        boolean packDirExisted = Files.isDirectory(packDir);
         Set<Path> before = list(packDir);
         PackLock lock;
         try (PackWriter pw = new PackWriter(packConfig, local.newObjectReader())) {
@@ -199,26 +202,38 @@ final class LocalHubPush {
             }
         }
         fsyncDir(packDir);
-        fsyncDir(packDir.getParent());
+        if (!packDirExisted) {
+            fsyncDir(packDir.getParent());
+        }
         return lock;
     }
 
     /** Makes the moved branch durable: the ref file (JGit fsynced its content), every folder on its way, and the reflog. */
-    private static void flushRef(Path hubDir, String branchRef) throws IOException {
-        Path ref = hubDir.resolve(branchRef);
-        if (Files.isRegularFile(ref)) {
-            fsyncFile(ref);
-        }
-        for (Path d = ref.getParent(); d != null && d.startsWith(hubDir); d = d.getParent()) {
-            fsyncDir(d);
-        }
-        Path log = hubDir.resolve("logs").resolve(branchRef);
-        if (Files.isRegularFile(log)) {
-            fsyncFile(log);
-            for (Path d = log.getParent(); d != null && d.startsWith(hubDir); d = d.getParent()) {
-                fsyncDir(d);
+    private static void flushRef(Path hubDir, String branchRef, Set<Path> dirsBefore) throws IOException {
+        for (Path f : List.of(hubDir.resolve(branchRef), hubDir.resolve("logs").resolve(branchRef))) {
+            if (!Files.isRegularFile(f)) {
+                continue;
+            }
+            fsyncFile(f);
+            fsyncDir(f.getParent());
+            // a folder made by this update is itself a new name in its parent
+            for (Path d = f.getParent(); d.getParent() != null && d.startsWith(hubDir) && !d.equals(hubDir) && !dirsBefore.contains(d); d = d.getParent()) {
+                fsyncDir(d.getParent());
             }
         }
+    }
+
+    /** The folders on the way to the branch's ref and reflog files that exist now. */
+    private static Set<Path> existingDirs(Path hubDir, String branchRef) {
+        Set<Path> out = new HashSet<>();
+        for (Path f : List.of(hubDir.resolve(branchRef), hubDir.resolve("logs").resolve(branchRef))) {
+            for (Path d = f.getParent(); d != null && d.startsWith(hubDir); d = d.getParent()) {
+                if (Files.isDirectory(d)) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
     }
 
     private static Set<Path> list(Path dir) throws IOException {
