@@ -122,7 +122,12 @@ final class LocalHubPush {
                 }
             } finally {
                 if (lock != null) {
-                    lock.unlock();
+                    try {
+                        lock.unlock();
+                    } catch (IOException e) {
+                        // the .keep only guards the pack until a ref names it; failing to remove it must not
+                        // turn a branch update that succeeded into a failed round
+                    }
                 }
             }
         } catch (IOException e) {
@@ -197,8 +202,13 @@ final class LocalHubPush {
         }
         // JGit forced the pack and index contents; make their names durable before the branch names them
         for (Path p : list(packDir)) {
-            if (!before.contains(p)) {
-                fsyncFile(p);
+            String n = p.getFileName().toString();
+            if (!before.contains(p) && (n.endsWith(".pack") || n.endsWith(".idx") || n.endsWith(".rev") || n.endsWith(".bitmap"))) {
+                try {
+                    fsyncFile(p);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // another computer's pack, replaced by its repack meanwhile: not ours to flush
+                }
             }
         }
         fsyncDir(packDir);
