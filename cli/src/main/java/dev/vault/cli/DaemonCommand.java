@@ -98,7 +98,8 @@ public final class DaemonCommand extends BaseCommand {
         public String sync(String reason) {
             // a daemon never waits on a question: no prompt (agent keys and credential helpers still work)
             SyncResult r = new SyncEngine(ws, new SyncEngine.Options().hubAccess(HubAccess.of(env(), null))).run();
-            if (r.exitCode() != ExitCodes.OK) {
+            // a round that re-sent what the hub had lost succeeded: its summary (the event) and status say so
+            if (r.outcome == SyncResult.Outcome.OFFLINE || r.hubProblem != null) {
                 throw new VaultException(r.exitCode(), r.summary());
             }
             return r.summary();

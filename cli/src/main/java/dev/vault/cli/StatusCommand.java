@@ -47,6 +47,10 @@ public final class StatusCommand extends BaseCommand {
             if (r.branchProblem != null) {
                 o.println("PAUSED     " + r.branchProblem);
             }
+            if (r.hubWentBack != null) {
+                o.println((r.hubWentBack.resent ? "Hub lost   " + SyncOutput.ago(r.hubWentBack.detected, now) + ": " : "HUB LOST   ")
+                        + r.hubWentBack.describe());
+            }
             o.println("Last sync  " + (r.lastSync == null ? "never" : SyncOutput.ago(r.lastSync, now) + ": " + r.lastResult
                     + (r.lastMessage == null ? "" : " (" + r.lastMessage + ")")));
             o.println("Waiting    " + (r.uncommitted() == 0 ? "no local changes" : r.uncommitted() + " local "

@@ -53,6 +53,12 @@ final class SyncOutput {
         m.put("skippedForSize", skipped);
         m.put("keptLocal", r.keptLocal);
         m.put("notCheckedOut", r.notCheckedOut);
+        if (r.hubWentBack != null) {
+            m.put("hubWentBack", r.hubWentBack);
+        }
+        if (r.branchSwitched != null) {
+            m.put("branchSwitched", r.branchSwitched);
+        }
         return m;
     }
 

@@ -301,6 +301,58 @@ class SyncCommandsTest {
     }
 
     @Test
+    void hubGoingBackIsSaidBySyncAndStatus() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(gitCli(tmp, "--version") == 0, "the git command is not installed");
+        twoComputers();
+        String first;
+        try (org.eclipse.jgit.lib.Repository h = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(hub.toFile()).setMustExist(true).build()) {
+            first = h.resolve("refs/heads/main").name();
+        }
+        write(laptop.resolve("b.txt"), "b\n");
+        ok("sync", "-C", laptop.toString());
+        assertEquals(0, gitCli(tmp, "--git-dir=" + hub, "update-ref", "-m", "rolled back", "refs/heads/main", first));
+
+        JsonObject before = JsonParser.parseString(ok("status", "--json", "-C", laptop.toString()).out).getAsJsonObject();
+        JsonObject wb = before.getAsJsonObject("hubWentBack");
+        assertEquals("went-back", wb.get("kind").getAsString(), before.toString());
+        assertEquals(1, wb.get("lostCommits").getAsInt());
+        assertFalse(wb.get("resent").getAsBoolean());
+        assertTrue(wb.get("movedBy").getAsString().startsWith("Mallory"), wb.toString());
+
+        CliRunner.Result sync = vault.run("sync", "-C", laptop.toString());
+        assertEquals(3, sync.exitCode, sync.toString());
+        assertTrue(sync.out.contains("the hub lost 1 commit this computer had sent"), sync.out);
+        assertTrue(sync.out.contains("last moved by Mallory"), sync.out);
+        assertTrue(sync.out.contains("they were sent again"), sync.out);
+
+        JsonObject after = JsonParser.parseString(ok("status", "--json", "-C", laptop.toString()).out).getAsJsonObject();
+        assertTrue(after.getAsJsonObject("hubWentBack").get("resent").getAsBoolean(), after.toString());
+        assertTrue(ok("status", "-C", laptop.toString()).out.contains("Hub lost"));
+        ok("sync", "-C", desktop.toString());
+        assertEquals("b\n", read(desktop.resolve("b.txt")));
+    }
+
+    /** Runs C git with no user or system config, as "Mallory"; returns its exit code. */
+    private static int gitCli(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", dir.toString());
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("GIT_COMMITTER_NAME", "Mallory");
+        pb.environment().put("GIT_COMMITTER_EMAIL", "mallory@example.org");
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            p.getInputStream().readAllBytes();
+            return p.waitFor();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
     void statusJsonHasEveryField() throws Exception {
         twoComputers();
         write(desktop.resolve("d.txt"), "d");

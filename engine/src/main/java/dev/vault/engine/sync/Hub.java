@@ -104,6 +104,10 @@ public final class Hub {
         for (String id : new String[] {"hasDot", "hasDotdot", "hasDotgit", "emptyName", "fullPathname"}) {
             c.setString("receive", "fsck", id, "error"); // C git reports these as warnings by default
         }
+        // C git (2.36+: core.fsync; older: fsyncObjectFiles) and JGit clients flush what they push here
+        c.setString("core", null, "fsync", "committed");
+        c.setBoolean("core", null, "fsyncObjectFiles", true);
+        c.setBoolean("core", null, "fsyncRefFiles", true);
         c.save();
     }
 
@@ -126,6 +130,29 @@ public final class Hub {
             if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
                 return head.getTarget().getName().substring(Constants.R_HEADS.length());
             }
+            return null;
+        }
+    }
+
+    /**
+     * The branch the hub's HEAD names: from the refs it advertised, or, for a hub that is a folder,
+     * from its HEAD file, which also names a branch that has no commits yet (an empty hub made by
+     * {@code git init --bare} names {@code master}). Null when unknown.
+     */
+    public static String headBranch(String hub, Refs refs) {
+        String b = refs == null ? null : refs.defaultBranch();
+        if (b != null || !isLocalPath(hub)) {
+            return b;
+        }
+        try (Repository r = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+                .setGitDir(LocalHubPush.gitDir(hub).toFile()).setMustExist(true).build()) {
+            Ref head = r.exactRef(Constants.HEAD);
+            if (head != null && head.isSymbolic() && head.getTarget().getName().startsWith(Constants.R_HEADS)) {
+                String name = head.getTarget().getName().substring(Constants.R_HEADS.length());
+                return Repository.isValidRefName(head.getTarget().getName()) ? name : null;
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
@@ -161,6 +188,9 @@ public final class Hub {
             if (!Files.isDirectory(dir)) {
                 throw localHubAbsent(hub, dir);
             }
+        }
+        if (isLocalPath(hub)) {
+            return listLocalRefs(hub);
         }
         access.clearLastFailure();
         try (Transport t = access.open(local, hub); FetchConnection fc = t.openFetch()) {
@@ -210,6 +240,35 @@ public final class Hub {
             return hub;
         } catch (URISyntaxException e) {
             return hub.replaceAll("://[^/@]*@", "://");
+        }
+    }
+
+    /**
+     * A folder hub's refs, read from its ref database: no upload-pack is started for them (faster), and a
+     * branch naming a commit the hub lost (a pack gone in a power cut) is listed, not mistaken for an
+     * unreachable hub, so the next push can send the history again.
+     */
+    private static Refs listLocalRefs(String hub) throws UnreachableException {
+        Path dir = LocalHubPush.gitDir(hub);
+        if (!Files.isDirectory(dir)) {
+            throw localHubAbsent(hub, dir);
+        }
+        try (Repository r = new org.eclipse.jgit.storage.file.FileRepositoryBuilder().setGitDir(dir.toFile()).setMustExist(true).build()) {
+            Map<String, Ref> refs = new java.util.HashMap<>();
+            for (Ref ref : r.getRefDatabase().getRefs()) {
+                refs.put(ref.getName(), ref);
+            }
+            Ref head = r.exactRef(Constants.HEAD);
+            if (head != null) {
+                refs.put(Constants.HEAD, head);
+            }
+            return new Refs(refs);
+        } catch (org.eclipse.jgit.errors.RepositoryNotFoundException | IllegalArgumentException e) {
+            // the folder is there but holds no repository: something to fix, not an outage
+            throw new UnreachableException(HubProblem.HUB_MISSING, "hub " + hub + " is not a Git repository; put the hub back,"
+                    + " or fix workspace.hub in .git/vault/config", e);
+        } catch (IOException e) {
+            throw new UnreachableException("hub " + hub + " is not reachable (" + e.getMessage() + ")", e);
         }
     }
 

@@ -38,6 +38,8 @@ public final class StatusFile {
         public String hubState;
         public List<String> conflicts = new ArrayList<>();
         public List<SkippedFile> skippedForSize = new ArrayList<>();
+        /** The last time the hub was found to have lost commits this workspace had sent (kept until it happens again). */
+        public HubHistory.WentBack hubWentBack;
     }
 
     /** A file over the size limit. */

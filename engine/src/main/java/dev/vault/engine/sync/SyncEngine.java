@@ -75,6 +75,11 @@ public final class SyncEngine {
         public PathValidator paths = PathValidator.forThisSystem();
         /** How network hubs are reached (keys, agent, credentials, a terminal); null: the process's own. */
         public HubAccess hubAccess;
+        /**
+         * Called with the name of each step a round reaches ("committed", "fetched", "before-push",
+         * "pushed"); tests throw from it to kill a round at that point.
+         */
+        public java.util.function.Consumer<String> onStep;
 
         public Options allowMassDelete(boolean v) {
             allowMassDelete = v;
@@ -110,8 +115,8 @@ public final class SyncEngine {
     private final Workspace ws;
     private final Repository repo;
     private final Options opt;
-    private final String branchRef;
-    private final String trackingRef;
+    private String branchRef;
+    private String trackingRef;
     private final HubAccess access;
 
     public SyncEngine(Workspace ws, Options opt) {
@@ -180,6 +185,10 @@ public final class SyncEngine {
         st.hubReachable = opt.offline ? null : r.hubProblem == null;
         st.hubState = opt.offline ? null : r.hubProblem == null ? "reachable" : r.hubProblem.id();
         st.unpushed = r.waiting;
+        if (r.hubWentBack != null) {
+            st.hubWentBack = r.hubWentBack;
+        }
+        st.branch = ws.branch();
         st.skippedForSize.clear();
         for (WorkingTreeScan.Skipped s : r.skipped) {
             st.skippedForSize.add(new StatusFile.SkippedFile(s.path, s.size));
@@ -201,12 +210,14 @@ public final class SyncEngine {
         ws.applyGitSettings();
         checkBranch();
         commitLocal(r);
+        step("committed");
         if (opt.offline) {
             r.outcome = SyncResult.Outcome.OFFLINE;
             r.offlineReason = "--offline";
             r.waiting = unpushed();
             return r;
         }
+        ObjectId sent = HubHistory.lastSent(ws);
         for (int attempt = 1; attempt <= Math.max(1, opt.maxAttempts); attempt++) {
             r.pushAttempts = attempt;
             Hub.Refs refs;
@@ -214,6 +225,11 @@ public final class SyncEngine {
                 refs = Hub.listRefs(repo, ws.hub(), access);
             } catch (Hub.UnreachableException e) {
                 return notReached(r, e.problem(), e.getMessage());
+            }
+            String hubBranch = attempt == 1 ? Hub.headBranch(ws.hub(), refs) : null;
+            if (hubBranch != null && !hubBranch.equals(ws.branch())) {
+                followHubBranch(hubBranch, r);
+                sent = null; // what was sent went to the old branch: nothing to compare this time
             }
             ObjectId remote = refs.branch(ws.branch());
             if (remote != null && !repo.getObjectDatabase().has(remote)) {
@@ -231,16 +247,29 @@ public final class SyncEngine {
             if (remote != null) {
                 setRef(trackingRef, remote);
             }
+            step("fetched");
+            if (r.hubWentBack == null) {
+                r.hubWentBack = HubHistory.check(repo, ws.hub(), ws.branch(), sent, remote, Instant.now(opt.clock));
+            }
             ObjectId local = repo.resolve(Constants.HEAD);
             ObjectId newHead = integrate(local, remote, r);
             if (newHead == null || newHead.equals(remote)) {
+                if (newHead != null && r.hubWentBack == null && !newHead.equals(sent)) {
+                    HubHistory.recordSent(ws, newHead); // the hub has all of this workspace's history
+                }
                 r.outcome = r.added + r.changed + r.deleted + r.received > 0 || !r.conflicts.isEmpty()
                         ? SyncResult.Outcome.SYNCED : SyncResult.Outcome.UP_TO_DATE;
                 r.waiting = 0;
                 return r;
             }
+            step("before-push");
             RemoteRefUpdate.Status s = push(newHead, remote);
             if (s == RemoteRefUpdate.Status.OK || s == RemoteRefUpdate.Status.UP_TO_DATE) {
+                step("pushed");
+                HubHistory.recordSent(ws, newHead);
+                if (r.hubWentBack != null) {
+                    r.hubWentBack.resent = true;
+                }
                 setRef(trackingRef, newHead);
                 r.pushed = true;
                 r.outcome = SyncResult.Outcome.SYNCED;
@@ -293,6 +322,53 @@ public final class SyncEngine {
             }
             return n;
         }
+    }
+
+    private void step(String name) {
+        if (opt.onStep != null) {
+            opt.onStep.accept(name);
+        }
+    }
+
+    /**
+     * Makes this workspace sync {@code hubBranch}, the branch the hub's HEAD names (C git makes hubs
+     * whose HEAD is {@code master}; clones made by C git check out that branch). The local branch is
+     * renamed, so every local commit comes along and is sent there.
+     */
+    private void followHubBranch(String hubBranch, SyncResult r) throws IOException {
+        String newRef = Constants.R_HEADS + hubBranch;
+        ObjectId head = repo.resolve(Constants.HEAD);
+        Ref existing = repo.exactRef(newRef);
+        if (existing != null && !existing.getObjectId().equals(head)) {
+            throw new VaultException(ExitCodes.FAILURE, "sync paused: the hub's HEAD names branch " + hubBranch
+                    + " but " + ws.root() + " syncs " + ws.branch() + " and already has a different branch " + hubBranch
+                    + "; merge or delete that local branch (e.g. 'git branch -m " + hubBranch + " old-" + hubBranch + "') and sync again");
+        }
+        String old = ws.branch();
+        if (head != null && existing == null) {
+            RefUpdate ru = repo.updateRef(newRef);
+            ru.setExpectedOldObjectId(ObjectId.zeroId());
+            ru.setNewObjectId(head);
+            ru.setRefLogMessage("vault: the hub's HEAD names " + hubBranch, false);
+            RefUpdate.Result res = ru.update();
+            if (res != RefUpdate.Result.NEW) {
+                throw new IOException("could not create branch " + hubBranch + " in " + ws.root() + ": " + res);
+            }
+        }
+        RefUpdate hu = repo.updateRef(Constants.HEAD);
+        hu.disableRefLog();
+        hu.link(newRef);
+        ws.config().section("workspace", null).set("branch", hubBranch);
+        ws.config().save();
+        if (head != null) {
+            RefUpdate del = repo.updateRef(branchRef);
+            del.setForceUpdate(true);
+            del.disableRefLog();
+            del.delete(); // its commits are all on the new branch
+        }
+        branchRef = newRef;
+        trackingRef = Constants.R_REMOTES + "origin/" + hubBranch;
+        r.branchSwitched = old + " -> " + hubBranch;
     }
 
     // ---- repair -------------------------------------------------------------------------------
@@ -547,12 +623,18 @@ public final class SyncEngine {
 
     /** Pushes without force; null when the hub could not be reached. */
     private RemoteRefUpdate.Status push(ObjectId newHead, ObjectId expectedOld) throws IOException {
+        if (Hub.isLocalPath(ws.hub())) {
+            RemoteRefUpdate.Status s = LocalHubPush.push(repo, LocalHubPush.gitDir(ws.hub()), branchRef, newHead, expectedOld,
+                    ws.computer(), Maintenance.packConfig(repo));
+            if (s == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED
+                    && Files.exists(LocalHubPush.gitDir(ws.hub()).resolve(branchRef + ".lock"))) {
+                Hub.clearStaleLocks(ws.hub()); // a killed push may have left the hub's ref lock behind
+            }
+            return s;
+        }
         RemoteRefUpdate u = new RemoteRefUpdate(repo, (String) null, newHead, branchRef, false, null,
                 expectedOld == null ? ObjectId.zeroId() : expectedOld);
-        try (Transport t = access.open(repo, ws.hub())) {
-            if (Hub.isLocalPath(ws.hub())) {
-                t.setPackConfig(Maintenance.packConfig(repo)); // a local copy gains nothing from a delta search
-            }
+        try (Transport t = access.open(repo, ws.hub())) { // a network hub: durability is its server's business
             PushResult pr = t.push(NullProgressMonitor.INSTANCE, List.of(u));
             RemoteRefUpdate res = pr.getRemoteUpdate(branchRef);
             RemoteRefUpdate.Status s = res == null ? u.getStatus() : res.getStatus();

@@ -55,13 +55,17 @@ public final class SyncResult {
     public int pushAttempts;
     /** Entries from the hub this round did not write: which path, why, which commit and computer. */
     public final List<NotCheckedOut.Record> notCheckedOut = new ArrayList<>();
+    /** Set when the hub no longer had what this workspace sent earlier (and it was sent again). */
+    public HubHistory.WentBack hubWentBack;
+    /** "main -> master" when this round started syncing the branch the hub's HEAD names. */
+    public String branchSwitched;
 
-    /** Exit code of {@code vault sync} for this result: 0, 3 when offline, else the hub problem's own code. */
+    /** Exit code of {@code vault sync} for this result: 0, 3 when offline or the hub had lost commits, else the hub problem's own code. */
     public int exitCode() {
         if (hubProblem != null) {
             return hubProblem.exitCode();
         }
-        return outcome == Outcome.OFFLINE ? ExitCodes.WARNINGS : ExitCodes.OK;
+        return outcome == Outcome.OFFLINE || hubWentBack != null ? ExitCodes.WARNINGS : ExitCodes.OK;
     }
 
     /** Skipped-for-size files as (path, bytes) pairs. */
@@ -126,6 +130,13 @@ public final class SyncResult {
         if (!notCheckedOut.isEmpty()) {
             sb.append("; ").append(notCheckedOut.size()).append(notCheckedOut.size() == 1 ? " entry" : " entries")
                     .append(" from the hub not written (see vault status)");
+        }
+        if (branchSwitched != null) {
+            sb.append("; now syncing branch ").append(branchSwitched.substring(branchSwitched.indexOf("-> ") + 3))
+                    .append(", the one the hub's HEAD names (was ").append(branchSwitched, 0, branchSwitched.indexOf(" ->")).append(')');
+        }
+        if (hubWentBack != null) {
+            sb.append("; WARNING: ").append(hubWentBack.describe());
         }
         if (!skipped.isEmpty()) {
             sb.append("; ").append(skipped.size()).append(skipped.size() == 1 ? " file" : " files")

@@ -59,8 +59,8 @@ public final class WorkspaceSetup {
         refuseExistingRepository(abs);
         String branch;
         try {
-            Hub.Refs refs = listRefsWithoutWorkspace(h, access(opt));
-            branch = refs.defaultBranch() != null ? refs.defaultBranch() : "main";
+            String named = Hub.headBranch(h, listRefsWithoutWorkspace(h, access(opt)));
+            branch = named != null ? named : "main";
         } catch (Hub.UnreachableException e) {
             if (e.problem() == HubProblem.OFFLINE || e.problem() == HubProblem.HUB_MISSING) {
                 throw new VaultException(ExitCodes.NO_REPOSITORY, "cannot join: " + e.getMessage() + "; check the hub path or URL and that it is reachable");
@@ -109,8 +109,8 @@ public final class WorkspaceSetup {
             return "main";
         }
         try {
-            Hub.Refs refs = listRefsWithoutWorkspace(hub, access);
-            return refs.defaultBranch() != null ? refs.defaultBranch() : "main";
+            String named = Hub.headBranch(hub, listRefsWithoutWorkspace(hub, access));
+            return named != null ? named : "main";
         } catch (Hub.UnreachableException e) {
             return "main"; // offline now: the first round reports it and commits locally
         }

@@ -48,6 +48,11 @@ public final class WorkspaceStatus {
         public String branchProblem;
         /** Entries from the hub that are not on disk here, with the commit and computer that sent them. */
         public List<NotCheckedOut.Record> notCheckedOut = new ArrayList<>();
+        /**
+         * The hub lost commits this workspace had sent: found now (the next sync sends them again) or,
+         * if not now, the last time a round found and repaired it.
+         */
+        public HubHistory.WentBack hubWentBack;
 
         public int uncommitted() {
             return uncommittedAdded + uncommittedChanged + uncommittedDeleted;
@@ -116,12 +121,14 @@ public final class WorkspaceStatus {
         ObjectId headId = repo.resolve(Constants.HEAD);
         ObjectId tracking = repo.resolve(Constants.R_REMOTES + "origin/" + ws.branch());
         r.unpushed = SyncEngine.countAhead(repo, headId, tracking);
+        ObjectId hubTip = null;
         if (checkHub) {
             try {
                 Hub.Refs refs = Hub.listRefs(repo, ws.hub(), access);
                 r.hubReachable = true;
                 r.hubState = "reachable";
                 ObjectId hubHead = refs.branch(ws.branch());
+                hubTip = hubHead;
                 r.hubHasNewChanges = hubHead != null && !hubHead.equals(tracking) && !hubHead.equals(headId);
                 if (r.hubHasNewChanges && !r.running) {
                     // fetch objects only (no working-tree change) so "other computers" reflects the hub now;
@@ -138,6 +145,16 @@ public final class WorkspaceStatus {
                 r.hubReachable = false;
                 r.hubProblem = e.getMessage();
                 r.hubState = e.problem().id();
+            }
+        }
+        r.hubWentBack = st.hubWentBack;
+        if (checkHub && Boolean.TRUE.equals(r.hubReachable)) {
+            ObjectId hubHead = hubTip;
+            if (hubHead == null || repo.getObjectDatabase().has(hubHead)) {
+                HubHistory.WentBack now = HubHistory.check(repo, ws.hub(), ws.branch(), HubHistory.lastSent(ws), hubHead, Instant.now());
+                if (now != null) {
+                    r.hubWentBack = now;
+                }
             }
         }
         r.computers = computers(repo, tracking != null ? tracking : headId);
