@@ -104,9 +104,10 @@ public final class Hub {
         for (String id : new String[] {"hasDot", "hasDotdot", "hasDotgit", "emptyName", "fullPathname"}) {
             c.setString("receive", "fsck", id, "error"); // C git reports these as warnings by default
         }
-        // C git (2.36+: core.fsync; older: fsyncObjectFiles) and JGit clients flush what they push here
+        // C git (2.36+: core.fsync) and JGit clients flush what they push here. Not core.fsyncObjectFiles:
+        // C git 2.36+ warns on every command that reads it, and vault's own pushes set it in memory anyway
+        // (LocalHubPush), so a C git user of the hub would see noise for nothing.
         c.setString("core", null, "fsync", "committed");
-        c.setBoolean("core", null, "fsyncObjectFiles", true);
         c.setBoolean("core", null, "fsyncRefFiles", true);
         c.save();
     }

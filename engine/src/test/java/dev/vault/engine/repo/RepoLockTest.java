@@ -15,6 +15,7 @@ import dev.vault.engine.repo.storage.FileType;
 import dev.vault.engine.repo.storage.Handle;
 import dev.vault.engine.repo.storage.LocalStorage;
 import dev.vault.fixtures.MutableClock;
+import dev.vault.fixtures.OsLocks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,18 +37,8 @@ class RepoLockTest {
         return r;
     }
 
-    /** Whether /proc/locks lists a lock of this process on {@code file} (Linux). */
     static boolean osLockHeld(Path file) throws IOException {
-        long ino = (Long) Files.getAttribute(file, "unix:ino");
-        long pid = ProcessHandle.current().pid();
-        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-            String[] f = line.trim().split("\\s+");
-            // "1: POSIX  ADVISORY  WRITE 1234 08:01:5678 1073741824 1073741824"
-            if (f.length >= 6 && f[4].equals(Long.toString(pid)) && f[5].endsWith(":" + ino)) {
-                return true;
-            }
-        }
-        return false;
+        return OsLocks.heldByThisProcess(file);
     }
 
     static Path lockFile(Path root, RepoLock lock) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vault.engine.VaultException;
+import dev.vault.fixtures.OsLocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,15 +19,7 @@ class WorkspaceLockTest {
     Path tmp;
 
     static boolean osLockHeld(Path file) throws IOException {
-        long ino = (Long) Files.getAttribute(file, "unix:ino");
-        long pid = ProcessHandle.current().pid();
-        for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length >= 6 && f[4].equals(Long.toString(pid)) && f[5].endsWith(":" + ino)) {
-                return true;
-            }
-        }
-        return false;
+        return OsLocks.heldByThisProcess(file);
     }
 
     /** Fails without ProcessLocks: holder() and the refused second acquire closed channels on the held file. */
