@@ -114,7 +114,12 @@ bench_step vault_nochange "" "$V sync -C $(q "$VA")"
 if [ -n "${BASE_JAR:-}" ]; then
     [ -f "$BASE_JAR" ] || die "BASE_JAR=$BASE_JAR does not exist"
     # the same command with the jar of the code before the change, on the same workspace
-    bench_step base_nochange "" "${V//$(q "$VAULT_JAR")/$(q "$BASE_JAR")} sync -C $(q "$VA")"
+    if [ "${LAUNCHER:-0}" = 1 ]; then
+        BASE_V="VAULT_JAR=$(q "$BASE_JAR") $V" # the launcher takes the jar from VAULT_JAR
+    else
+        BASE_V=${V//$(q "$VAULT_JAR")/$(q "$BASE_JAR")}
+    fi
+    bench_step base_nochange "" "$BASE_V sync -C $(q "$VA")"
 fi
 bench_step git_nochange "" "cd $(q "$GA") && $GIT_ROUND"
 bench_step vault_status "" "$V status -C $(q "$VA")"
