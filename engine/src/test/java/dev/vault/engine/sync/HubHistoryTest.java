@@ -37,7 +37,7 @@ class HubHistoryTest {
 
     @BeforeEach
     void setUp() {
-        Assumptions.assumeTrue(gitInstalled(), "the git command is not installed");
+        Assumptions.assumeTrue(GitCli.available(), "the git command is not installed");
         net = new Computers(tmp);
         laptop = net.join("laptop");
         desktop = net.join("desktop");
@@ -298,19 +298,6 @@ class HubHistoryTest {
         Map<String, byte[]> t = FileTrees.ofBranch(net.hub, "refs/heads/" + branch);
         byte[] b = t.get(path);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
-    }
-
-    static boolean gitInstalled() {
-        try {
-            Process p = new ProcessBuilder("git", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Runs C git in {@code dir} with no user or system config, as "Mallory"; returns its output, fails on a non-zero exit. */
