@@ -61,7 +61,7 @@ class HubPowerCutTest {
                 Map<String, byte[]> tree = FileTrees.ofBranch(hub, "refs/heads/main");
                 assertEquals(60, tree.size());
                 assertEquals("content 2/19\n", new String(tree.get("round2-file19.txt"), StandardCharsets.UTF_8));
-                if (HubHistoryTest.gitInstalled()) {
+                if (GitCli.available()) {
                     assertEquals(0, fsck(hub), "git fsck --strict on the hub after the power cut");
                 }
                 clock.advance(java.time.Duration.ofSeconds(30));
