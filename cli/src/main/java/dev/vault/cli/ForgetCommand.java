@@ -3,6 +3,7 @@ package dev.vault.cli;
 import dev.vault.engine.ExitCodes;
 import dev.vault.engine.repo.Forget;
 import dev.vault.engine.repo.Prune;
+import dev.vault.engine.repo.RepoLock;
 import dev.vault.engine.repo.Repository;
 import dev.vault.engine.repo.snapshot.Snapshot;
 import java.util.ArrayList;
@@ -53,8 +54,17 @@ public final class ForgetCommand extends BaseCommand {
         p.keepMonthly = keepMonthly;
         p.keepYearly = keepYearly;
         Repository repo = repoOptions.open(this, dryRun);
-        Forget.Result r = Forget.run(repo, p, dryRun);
-        Prune.Result pr = prune && !dryRun ? Prune.run(repo, false) : null;
+        Forget.Result r;
+        Prune.Result pr = null;
+        if (prune && !dryRun) {
+            // one exclusive lock through both steps: no backup starts between them to be refused halfway
+            try (RepoLock lock = RepoLock.acquire(repo.storage(), true, "forget --prune")) {
+                r = Forget.run(repo, p, lock);
+                pr = Prune.run(repo, lock);
+            }
+        } else {
+            r = Forget.run(repo, p, dryRun);
+        }
         if (json()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("dryRun", dryRun);

@@ -112,6 +112,43 @@ class KillDuringPruneTest {
         assertEquals(stop, done.get(done.size() - 1), "the kill landed right after step '" + stop + "', inside prune's work");
     }
 
+    /** forget --prune holds one exclusive lock from its first deletion to its last: caught inside prune's repack, it is still forget's. */
+    @Test
+    void forgetPruneHoldsOneLockThroughBothSteps() throws Exception {
+        backup();
+        Path steps = tmp.resolve("steps-forget");
+        Map<String, String> env = Map.of("VAULT_PASSWORD", "pw", "VAULT_CONFIG_HOME", tmp.resolve("config").toString(),
+                "VAULT_CACHE_HOME", tmp.resolve("cache").toString());
+        try (ChildJvm p = ChildJvm.start(List.of("-XX:TieredStopAtLevel=1", "-Dvault.test.pruneSteps=" + steps,
+                "-Dvault.test.pruneStopAt=index-written"), "dev.vault.cli.Main",
+                List.of("forget", "--keep-last", "2", "--prune", "--repo", repo.toString()), env, tmp.resolve("forget.log"))) {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!reached(steps, "index-written")) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    fail("forget --prune never reached prune's index step (exit " + p.waitFor(1000) + ")\n" + Files.readString(p.log()));
+                }
+                Thread.sleep(20);
+            }
+            List<String> purposes = new ArrayList<>();
+            try (var locks = Files.list(repo.resolve("locks"))) {
+                for (Path l : (Iterable<Path>) locks::iterator) {
+                    purposes.add(JsonParser.parseString(Files.readString(l)).getAsJsonObject().get("purpose").getAsString());
+                }
+            }
+            assertEquals(List.of("forget --prune"), purposes, "one lock, taken before forget removed anything, held into prune");
+            CliRunner.Result backup = vault.run("backup", "--repo", repo.toString(), src.toString());
+            assertEquals(dev.vault.engine.ExitCodes.LOCKED, backup.exitCode, backup.toString());
+            assertTrue(backup.err.contains("'forget --prune'"), backup.err);
+            p.kill();
+        }
+        // this computer's cache saw the two snapshots the child forgot: check says so once (exit 3), then knows
+        CliRunner.Result seen = vault.run("check", "--repo", repo.toString());
+        assertEquals(dev.vault.engine.ExitCodes.WARNINGS, seen.exitCode, seen.toString());
+        assertTrue(seen.out.contains("2 snapshot(s) seen before are gone"), seen.out);
+        assertEquals(0, vault.run("snapshots", "--repo", repo.toString()).exitCode); // reads the list anew into the cache
+        verify("after forget --prune was killed inside prune");
+    }
+
     static boolean reached(Path steps, String stop) throws IOException {
         return Files.exists(steps) && Files.readAllLines(steps).contains(stop);
     }

@@ -53,16 +53,29 @@ public final class Forget {
             throw new VaultException(ExitCodes.USAGE, "forget needs a policy, e.g. --keep-daily 7 --keep-weekly 4; "
                     + "without one it would remove every snapshot.");
         }
-        try (RepoLock lock = dryRun ? null : RepoLock.acquire(repo.storage(), true, "forget")) {
-            Result r = plan(repo.snapshots(null), p);
-            if (!dryRun) {
-                lock.ensureHeld("removing snapshots");
-                for (Snapshot s : r.remove) {
-                    repo.storage().delete(new Handle(FileType.SNAPSHOT, s.id));
-                }
-            }
-            return r;
+        if (dryRun) {
+            return plan(repo.snapshots(null), p);
         }
+        try (RepoLock lock = RepoLock.acquire(repo.storage(), true, "forget")) {
+            return run(repo, p, lock);
+        }
+    }
+
+    /**
+     * Removes the snapshots outside {@code p} under {@code lock}, an exclusive lock the caller holds and
+     * keeps (forget --prune holds one lock through both steps, so no backup slips in between).
+     */
+    public static Result run(Repository repo, Policy p, RepoLock lock) throws IOException {
+        if (p.isEmpty()) {
+            throw new VaultException(ExitCodes.USAGE, "forget needs a policy, e.g. --keep-daily 7 --keep-weekly 4; "
+                    + "without one it would remove every snapshot.");
+        }
+        Result r = plan(repo.snapshots(null), p);
+        lock.ensureHeld("removing snapshots");
+        for (Snapshot s : r.remove) {
+            repo.storage().delete(new Handle(FileType.SNAPSHOT, s.id));
+        }
+        return r;
     }
 
     /** Decides what to keep, without touching the repository. */

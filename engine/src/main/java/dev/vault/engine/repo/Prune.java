@@ -54,6 +54,11 @@ public final class Prune {
         }
     }
 
+    /** Prunes under {@code lock}, an exclusive lock the caller holds and keeps (forget --prune). */
+    public static Result run(Repository repo, RepoLock lock) throws IOException {
+        return prune(repo, false, lock);
+    }
+
     private static Result prune(Repository repo, boolean dryRun, RepoLock lock) throws IOException {
         Result r = new Result();
         MasterIndex idx = repo.reloadIndex();
