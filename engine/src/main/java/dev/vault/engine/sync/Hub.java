@@ -54,16 +54,10 @@ public final class Hub {
 
     /** Normalises a user-typed hub to what is stored in the config (absolute path for local hubs). */
     public static String normalize(String hub) {
-        if (!isLocalPath(hub) || hub.startsWith("file://")) {
-            try {
-                if (new URIish(hub).getPass() != null) {
-                    throw new VaultException(dev.vault.engine.ExitCodes.USAGE, "the hub URL " + display(hub)
-                            + " must not hold a password (it would be stored in .git/vault/config); keep it in your git"
-                            + " credential helper or ~/.netrc instead, and give the URL without it");
-                }
-            } catch (URISyntaxException e) {
-                // reported by uri() when it is used
-            }
+        if (hasPassword(hub)) {
+            throw new VaultException(dev.vault.engine.ExitCodes.USAGE, "the hub URL " + display(hub)
+                    + " must not hold a password (it would be stored in .git/vault/config); keep it in your git"
+                    + " credential helper or ~/.netrc instead, and give the URL without it");
         }
         if (isLocalPath(hub) && !hub.startsWith("file://")) {
             return Path.of(hub).toAbsolutePath().normalize().toString();
@@ -226,6 +220,18 @@ public final class Hub {
                     + " is: was it moved, renamed or deleted? Put it back, or fix workspace.hub in .git/vault/config", null);
         }
         return new UnreachableException(HubProblem.OFFLINE, "hub " + hub + " is not there (drive unplugged or share offline?)", null);
+    }
+
+    /** Whether {@code hub} is a URL with a password in it (which vault never stores, shows or uses). */
+    static boolean hasPassword(String hub) {
+        if (hub == null || isLocalPath(hub) && !hub.startsWith("file://")) {
+            return false;
+        }
+        try {
+            return new URIish(hub).getPass() != null;
+        } catch (URISyntaxException e) {
+            return false; // reported by uri() when it is used
+        }
     }
 
     /** The hub for messages: a URL without any password in it. */

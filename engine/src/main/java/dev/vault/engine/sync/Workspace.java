@@ -176,9 +176,19 @@ public final class Workspace implements AutoCloseable {
         return section().getString("computer", "computer");
     }
 
+    /** The hub; a hand-edited URL with a password in it is refused (naming the line), never used or shown. */
     public String hub() {
-        return section().get("hub").orElseThrow(() -> new VaultException(config.path()
-                + ": workspace.hub is missing; add 'hub = <path or URL>' under [workspace]"));
+        String hub = section().typed("hub", null, h -> {
+            if (Hub.hasPassword(h)) {
+                throw new IllegalArgumentException("the URL holds a password; remove it (keep the password in your git"
+                        + " credential helper or ~/.netrc)");
+            }
+            return h;
+        });
+        if (hub == null) {
+            throw new VaultException(config.path() + ": workspace.hub is missing; add 'hub = <path or URL>' under [workspace]");
+        }
+        return hub;
     }
 
     public String branch() {

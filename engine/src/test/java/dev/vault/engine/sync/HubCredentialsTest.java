@@ -83,6 +83,21 @@ class HubCredentialsTest {
         assertEquals("https://alice@h.example/hub.git", Hub.normalize("https://alice@h.example/hub.git"));
     }
 
+    /** A password typed into .git/vault/config by hand is refused with file, line and key, and never shown. */
+    @Test
+    void aHandEditedHubUrlWithAPasswordIsRefusedWithoutShowingIt() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("ws"));
+        Workspace.create(root, "https://alice@h.example/hub.git", "laptop", "main");
+        Path cfg = root.resolve(".git/vault/config");
+        Files.writeString(cfg, Files.readString(cfg).replace("alice@", "alice:s3cret-pw@"));
+        Workspace ws = Workspace.open(root);
+        VaultException e = assertThrows(VaultException.class, ws::hub);
+        assertTrue(e.getMessage().startsWith(cfg + ":"), e.getMessage());
+        assertTrue(e.getMessage().contains("workspace.hub: the URL holds a password"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
+        assertThrows(VaultException.class, () -> new SyncEngine(ws, new SyncEngine.Options()).run());
+    }
+
     @Test
     void aVanishedHubFolderIsOfflineWhenItsDriveIsGoneAndMissingWhenItsFolderIsThere() throws Exception {
         Path drive = tmp.resolve("media").resolve("usb");
