@@ -71,13 +71,30 @@ class KillDuringBackupTest {
                 Map.of("VAULT_PASSWORD", "pw", "VAULT_CONFIG_HOME", tmp.resolve("config").toString()), tmp.resolve(name + ".log"));
     }
 
+    /** Bytes of the files under {@code dir} while a backup renames and removes files in it (a vanished one counts 0). */
     static long dirBytes(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return 0;
         }
-        try (var s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
+        long[] sum = {0};
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a) {
+                if (a.isRegularFile()) {
+                    sum[0] += a.size();
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // renamed into data/ or removed meanwhile
+                }
+                throw e;
+            }
+        });
+        return sum[0];
     }
 
     /** The temporary files of packs being written, in the repository's tmp folder. */
